@@ -1,0 +1,14 @@
+"""API tokens and roles."""
+
+from domain.auth.models import ApiToken, Role
+from domain.auth.service import NewToken, Principal, authenticate, create_token, revoke_token
+
+__all__ = [
+    "ApiToken",
+    "NewToken",
+    "Principal",
+    "Role",
+    "authenticate",
+    "create_token",
+    "revoke_token",
+]

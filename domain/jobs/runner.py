@@ -1,0 +1,251 @@
+"""Run a job once per slot: claim the slot, record the run in the operation log, stream events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.clock import Clock
+from domain.events import EventBus
+from domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
+from domain.jobs.registry import JobSpec, JobTarget, Schedule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """A step in the life of a run, streamed to subscribers (BX-4)."""
+
+    run_id: int
+    operation: str
+    target: str
+    status: RunStatus
+    processed: int
+    skipped: int
+    cancelled: int
+    message: str
+    at: datetime
+
+
+@dataclass
+class RunRecorder:
+    """What a running job reports: counts, skipped items with reasons, progress."""
+
+    log_id: int
+    operation: str
+    target: str
+    bus: EventBus
+    clock: Clock
+    processed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    message: str = ""
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+    def skip(self, item: str, reason: str) -> None:
+        """Count an item as skipped, saying why (LG-4, OR-8)."""
+        self.skipped += 1
+        self.errors.append({"item": item, "reason": reason})
+
+    def error(self, item: str, reason: str) -> None:
+        """Record an error that did not stop the run."""
+        self.errors.append({"item": item, "reason": reason})
+
+    async def progress(self, message: str) -> None:
+        """Tell subscribers how far the run has got."""
+        self.message = message
+        await self.bus.publish(self.event(RunStatus.RUNNING))
+
+    def event(self, status: RunStatus) -> RunEvent:
+        return RunEvent(
+            run_id=self.log_id,
+            operation=self.operation,
+            target=self.target,
+            status=status,
+            processed=self.processed,
+            skipped=self.skipped,
+            cancelled=self.cancelled,
+            message=self.message,
+            at=self.clock.now(),
+        )
+
+
+@dataclass
+class JobContext:
+    """Everything a job function gets: database, time, its target, its recorder, services."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    bus: EventBus
+    run: RunRecorder
+    target: JobTarget | None = None
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+async def claim_slot(
+    session: AsyncSession, *, job_name: str, target: str, slot: str, now: datetime
+) -> int | None:
+    """Insert the run's slot, or do nothing if another run (or server) already claimed it."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(JobRun)
+        .values(job_name=job_name, target=target, slot=slot, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["job_name", "target", "slot"])
+        .returning(JobRun.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def _slot(schedule: Schedule | None, trigger: Trigger, moment: datetime) -> str:
+    if trigger is Trigger.USER or schedule is None:
+        return f"manual-{uuid.uuid4().hex}"
+    return schedule.slot(moment)
+
+
+class JobRunner:
+    """Runs registered jobs once per slot, in the foreground or as background tasks."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        bus: EventBus,
+        services: dict[str, Any] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.bus = bus
+        self.services = dict(services or {})
+        self._tasks: set[asyncio.Task[OperationLog]] = set()
+
+    async def run(
+        self,
+        spec: JobSpec,
+        *,
+        trigger: Trigger,
+        triggered_by: str,
+        target: JobTarget | None = None,
+    ) -> OperationLog | None:
+        """Run `spec` to the end; None when its slot was already claimed (it ran elsewhere)."""
+        started = await self._begin(spec, trigger=trigger, triggered_by=triggered_by, target=target)
+        if started is None:
+            return None
+        return await self._complete(spec, *started)
+
+    async def start(
+        self, spec: JobSpec, *, triggered_by: str, target: JobTarget | None = None
+    ) -> OperationLog:
+        """Start a user-triggered run in the background and return its (running) log entry."""
+        started = await self._begin(
+            spec, trigger=Trigger.USER, triggered_by=triggered_by, target=target
+        )
+        assert started is not None  # a manual slot is unique, so the claim cannot collide
+        task = asyncio.create_task(self._complete(spec, *started))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return started[0]
+
+    async def drain(self) -> None:
+        """Wait for every background run to finish (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _begin(
+        self,
+        spec: JobSpec,
+        *,
+        trigger: Trigger,
+        triggered_by: str,
+        target: JobTarget | None,
+    ) -> tuple[OperationLog, JobContext] | None:
+        started = self.clock.now()
+        schedule = target.schedule if target is not None else spec.schedule
+        target_key = target.key if target is not None else ""
+        async with self.sessions() as session, session.begin():
+            run_id = await claim_slot(
+                session,
+                job_name=spec.name,
+                target=target_key,
+                slot=_slot(schedule, trigger, started),
+                now=started,
+            )
+            if run_id is None:
+                return None
+            entry = OperationLog(
+                job_run_id=run_id,
+                operation=spec.name,
+                target=target_key,
+                trigger=trigger,
+                triggered_by=triggered_by,
+                status=RunStatus.RUNNING,
+                started_at=started,
+                errors=[],
+                message="",
+                processed=0,
+                skipped=0,
+                cancelled=0,
+            )
+            session.add(entry)
+        recorder = RunRecorder(
+            log_id=entry.id, operation=spec.name, target=target_key, bus=self.bus, clock=self.clock
+        )
+        await self.bus.publish(recorder.event(RunStatus.RUNNING))
+        context = JobContext(
+            sessions=self.sessions,
+            clock=self.clock,
+            bus=self.bus,
+            run=recorder,
+            target=target,
+            services=self.services,
+        )
+        return entry, context
+
+    async def _complete(
+        self, spec: JobSpec, entry: OperationLog, context: JobContext
+    ) -> OperationLog:
+        status = RunStatus.SUCCEEDED
+        try:
+            await spec.run(context)
+        except Exception as exc:
+            # A failing job is recorded and reported, never allowed to take the scheduler down.
+            log.exception("job %s failed", spec.name)
+            status = RunStatus.FAILED
+            context.run.error("", f"{type(exc).__name__}: {exc}")
+            context.run.message = context.run.message or "the run failed"
+        return await _finish(self.sessions, context.run, status, entry.started_at, self.clock)
+
+
+async def _finish(
+    sessions: async_sessionmaker[AsyncSession],
+    recorder: RunRecorder,
+    status: RunStatus,
+    started: datetime,
+    clock: Clock,
+) -> OperationLog:
+    finished = clock.now()
+    async with sessions() as session, session.begin():
+        entry = await session.get_one(OperationLog, recorder.log_id)
+        entry.status = status
+        entry.processed = recorder.processed
+        entry.skipped = recorder.skipped
+        entry.cancelled = recorder.cancelled
+        entry.errors = list(recorder.errors)
+        entry.message = recorder.message
+        entry.window_start = recorder.window_start
+        entry.window_end = recorder.window_end
+        entry.finished_at = finished
+        entry.duration_ms = int((finished - started).total_seconds() * 1000)
+    await recorder.bus.publish(recorder.event(status))
+    return entry

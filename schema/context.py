@@ -1,0 +1,45 @@
+"""What every resolver can reach: the app's services and the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from strawberry.types import Info as _Info
+
+from domain.auth import Principal
+from domain.clock import Clock
+from domain.events import EventBus
+from domain.jobs import JobRegistry, JobRunner
+from domain.security import SecretBox
+
+
+@dataclass
+class Services:
+    """Long-lived objects shared by every request, built once in the server's lifespan."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    bus: EventBus
+    registry: JobRegistry
+    runner: JobRunner
+    secrets: SecretBox
+    scheduler: Any = None
+    version: str = "0"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One request's context: the services and the principal behind the bearer token."""
+
+    services: Services
+    principal: Principal | None
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+
+
+Info = _Info[Context, None]

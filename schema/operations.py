@@ -1,0 +1,205 @@
+"""Operation log, jobs and live run events (LG-4, BX-4)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from domain.jobs import DailyAt, Every, JobSpec, OperationLog, RunEvent, UnknownJob
+from domain.jobs import RunStatus as DomainRunStatus
+from domain.jobs import Trigger as DomainTrigger
+from domain.jobs.service import get_run, runs_query
+from schema.context import Info
+from schema.errors import NotFound, UserError
+from schema.pagination import Connection, paginate
+from schema.permissions import OPERATORS, READERS, allow
+
+RunStatus = strawberry.enum(DomainRunStatus, name="RunStatus")
+RunTrigger = strawberry.enum(DomainTrigger, name="RunTrigger")
+
+
+@strawberry.type(description="An item a run skipped or failed on, with the reason.")
+class RunError:
+    item: str
+    reason: str
+
+
+@strawberry.type(description="One run of an operation (LG-4).")
+class OperationRun:
+    id: strawberry.ID
+    operation: str
+    target: str = strawberry.field(description="The store the run was for; empty for global jobs.")
+    trigger: RunTrigger  # type: ignore[valid-type]
+    triggered_by: str
+    status: RunStatus  # type: ignore[valid-type]
+    window_start: datetime | None
+    window_end: datetime | None
+    processed: int
+    skipped: int
+    cancelled: int
+    errors: list[RunError]
+    message: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration_ms: int | None
+
+    @classmethod
+    def from_model(cls, entry: OperationLog) -> OperationRun:
+        return cls(
+            id=strawberry.ID(str(entry.id)),
+            operation=entry.operation,
+            target=entry.target,
+            trigger=entry.trigger,
+            triggered_by=entry.triggered_by,
+            status=entry.status,
+            window_start=entry.window_start,
+            window_end=entry.window_end,
+            processed=entry.processed,
+            skipped=entry.skipped,
+            cancelled=entry.cancelled,
+            errors=[
+                RunError(item=e.get("item", ""), reason=e.get("reason", "")) for e in entry.errors
+            ],
+            message=entry.message,
+            started_at=entry.started_at,
+            finished_at=entry.finished_at,
+            duration_ms=entry.duration_ms,
+        )
+
+
+def describe_schedule(spec: JobSpec) -> str:
+    """The schedule in words."""
+    if isinstance(spec.schedule, Every):
+        return f"every {spec.schedule.minutes} minutes"
+    if isinstance(spec.schedule, DailyAt):
+        return f"daily at {spec.schedule.at:%H:%M} {spec.schedule.timezone}"
+    return "per store, on each store's schedule"
+
+
+@strawberry.type(description="A job the scheduler runs, which can also be run now.")
+class Job:
+    name: str
+    description: str
+    schedule: str
+    per_store: bool
+
+
+@strawberry.type(description="A live update of a run's progress.")
+class RunUpdate:
+    run_id: strawberry.ID
+    operation: str
+    target: str
+    status: RunStatus  # type: ignore[valid-type]
+    processed: int
+    skipped: int
+    cancelled: int
+    message: str
+    at: datetime
+
+    @classmethod
+    def from_event(cls, event: RunEvent) -> RunUpdate:
+        return cls(
+            run_id=strawberry.ID(str(event.run_id)),
+            operation=event.operation,
+            target=event.target,
+            status=event.status,
+            processed=event.processed,
+            skipped=event.skipped,
+            cancelled=event.cancelled,
+            message=event.message,
+            at=event.at,
+        )
+
+
+@strawberry.type(description="The job was started; follow it with runUpdates or the run's id.")
+class JobStarted:
+    run: OperationRun
+
+
+@strawberry.type(description="No job has that name.")
+class UnknownJobError(UserError):
+    known: list[str]
+
+
+TriggerJobResult = Annotated[JobStarted | UnknownJobError, strawberry.union("TriggerJobResult")]
+RunResult = Annotated[OperationRun | NotFound, strawberry.union("RunResult")]
+
+
+@strawberry.type
+class OperationsQuery:
+    @strawberry.field(permission_classes=allow(*READERS), description="Runs, newest first.")
+    async def runs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        operation: str | None = None,
+    ) -> Connection[OperationRun]:
+        async with info.context.services.sessions() as session:
+            return await paginate(
+                session,
+                runs_query(operation=operation),
+                key=OperationLog.id,
+                first=first,
+                after=after,
+                convert=OperationRun.from_model,
+            )
+
+    @strawberry.field(permission_classes=allow(*READERS))
+    async def run(self, info: Info, id: strawberry.ID) -> RunResult:  # type: ignore[valid-type]
+        async with info.context.services.sessions() as session:
+            entry = await get_run(session, run_id=int(id)) if str(id).isdigit() else None
+        if entry is None:
+            return NotFound(message=f"no run with id {id}", field="id")
+        return OperationRun.from_model(entry)
+
+    @strawberry.field(permission_classes=allow(*READERS), description="Registered jobs.")
+    def jobs(self, info: Info) -> list[Job]:
+        return [
+            Job(
+                name=spec.name,
+                description=spec.description,
+                schedule=describe_schedule(spec),
+                per_store=spec.targets is not None,
+            )
+            for spec in info.context.services.registry
+        ]
+
+
+@strawberry.type
+class OperationsMutation:
+    @strawberry.mutation(
+        permission_classes=allow(*OPERATORS),
+        description="Run a global job now, in the background; returns its run.",
+    )
+    async def trigger_job(self, info: Info, name: str) -> TriggerJobResult:  # type: ignore[valid-type]
+        services = info.context.services
+        try:
+            spec = services.registry.get(name)
+        except UnknownJob as exc:
+            return UnknownJobError(
+                message=str(exc), field="name", known=[s.name for s in services.registry]
+            )
+        principal = info.context.principal
+        entry = await services.runner.start(spec, triggered_by=principal.name if principal else "")
+        return JobStarted(run=OperationRun.from_model(entry))
+
+
+@strawberry.type
+class OperationsSubscription:
+    @strawberry.subscription(
+        permission_classes=allow(*READERS),
+        description="Live progress of runs as they happen (BX-4).",
+    )
+    async def run_updates(
+        self, info: Info, operation: str | None = None
+    ) -> AsyncGenerator[RunUpdate, None]:
+        async for event in info.context.services.bus.subscribe(RunEvent):
+            if operation is None or event.operation == operation:
+                yield RunUpdate.from_event(event)
+
+
+__all__ = ["OperationsMutation", "OperationsQuery", "OperationsSubscription"]

@@ -1,0 +1,71 @@
+"""The root schema, composed from one module per area."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+
+from schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
+from schema.system import SystemMutation, SystemQuery
+
+
+@strawberry.type
+class Query(SystemQuery, OperationsQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(SystemMutation, OperationsMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(OperationsSubscription):
+    pass
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Errors we raised on purpose carry a code; anything else is masked (no internals leak)."""
+    if error.original_error is None:
+        return False
+    if isinstance(error.original_error, GraphQLError):
+        return False
+    return not (error.extensions or {}).get("code")
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(
+            message="Unexpected error on the server; the details are in the server log.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR"},
+        )
+
+
+def build_schema(
+    *, max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30
+) -> strawberry.Schema:
+    """The API schema, with limits that keep one query from exhausting the server."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            QueryDepthLimiter(max_depth=max_depth),
+            MaxTokensLimiter(max_token_count=max_tokens),
+            MaxAliasesLimiter(max_alias_count=max_aliases),
+            MaskUnexpectedErrors(should_mask_error=_is_unexpected),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,108 @@
+"""The server itself: who am I, is it healthy, API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import text
+
+from domain.auth import Role as DomainRole
+from domain.auth import create_token, revoke_token
+from domain.auth.service import InvalidTokenName
+from schema.context import Info
+from schema.errors import InvalidInput, NotFound
+from schema.permissions import ADMINS, READERS, allow
+
+Role = strawberry.enum(DomainRole, name="Role")
+
+
+@strawberry.type(description="The caller, as its token identifies it.")
+class Me:
+    name: str
+    role: Role  # type: ignore[valid-type]
+
+
+@strawberry.type(description="The server's health and set-up.")
+class ServerStatus:
+    version: str
+    database: str = strawberry.field(description="sqlite or postgresql")
+    database_ok: bool
+    scheduler_running: bool
+    job_count: int
+
+
+@strawberry.type(description="A new API token. The token is shown here once and never again.")
+class ApiTokenCreated:
+    id: strawberry.ID
+    name: str
+    role: Role  # type: ignore[valid-type]
+    token: str
+
+
+@strawberry.type
+class ApiTokenRevoked:
+    id: strawberry.ID
+
+
+CreateApiTokenResult = Annotated[
+    ApiTokenCreated | InvalidInput, strawberry.union("CreateApiTokenResult")
+]
+RevokeApiTokenResult = Annotated[
+    ApiTokenRevoked | NotFound, strawberry.union("RevokeApiTokenResult")
+]
+
+
+@strawberry.type
+class SystemQuery:
+    @strawberry.field(permission_classes=allow(*READERS))
+    def me(self, info: Info) -> Me:
+        principal = info.context.principal
+        assert principal is not None  # the permission admits only authenticated callers
+        return Me(name=principal.name, role=principal.role)
+
+    @strawberry.field(permission_classes=allow(*READERS))
+    async def status(self, info: Info) -> ServerStatus:
+        services = info.context.services
+        try:
+            async with services.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            database_ok = True
+        except Exception:
+            database_ok = False
+        scheduler = services.scheduler
+        return ServerStatus(
+            version=services.version,
+            database=services.engine.dialect.name,
+            database_ok=database_ok,
+            scheduler_running=bool(scheduler is not None and scheduler.running),
+            job_count=len(services.registry),
+        )
+
+
+@strawberry.type
+class SystemMutation:
+    @strawberry.mutation(permission_classes=allow(*ADMINS))
+    async def create_api_token(
+        self,
+        info: Info,
+        name: str,
+        role: Role,  # type: ignore[valid-type]
+    ) -> CreateApiTokenResult:  # type: ignore[valid-type]
+        try:
+            async with info.context.services.sessions() as session, session.begin():
+                token = await create_token(session, name=name, role=role)
+        except InvalidTokenName as exc:
+            return InvalidInput(message=str(exc), field="name")
+        return ApiTokenCreated(
+            id=strawberry.ID(str(token.id)), name=token.name, role=token.role, token=token.secret
+        )
+
+    @strawberry.mutation(permission_classes=allow(*ADMINS))
+    async def revoke_api_token(self, info: Info, id: strawberry.ID) -> RevokeApiTokenResult:  # type: ignore[valid-type]
+        token_id = int(id) if str(id).isdigit() else -1
+        async with info.context.services.sessions() as session, session.begin():
+            revoked = await revoke_token(session, token_id=token_id)
+        if not revoked:
+            return NotFound(message=f"no active token with id {id}", field="id")
+        return ApiTokenRevoked(id=id)

@@ -1,0 +1,135 @@
+"""The Starlette application: GraphQL at /graphql, /healthz, and the scheduler in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from domain.clock import Clock, SystemClock
+from domain.db import create_engine, create_session_factory
+from domain.db.migrate import upgrade
+from domain.events import EventBus
+from domain.jobs import JobRegistry, JobRunner
+from domain.security import SecretBox, load_or_create_key
+from schema.context import Services
+from schema.schema import build_schema
+from server.config import Settings
+from server.graphql_app import SkuportGraphQL
+from server.jobs import register_jobs
+from server.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+def skuport_version() -> str:
+    try:
+        return version("skuport")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """The box for stored secrets: SKUPORT_SECRET_KEY, or a key file made on first run."""
+    key = settings.secret_key or load_or_create_key(settings.secret_key_file)
+    return SecretBox(key)
+
+
+async def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    """Connect, migrate, and assemble the long-lived services."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    sessions = create_session_factory(engine)
+    clock = clock or SystemClock()
+    bus = EventBus()
+    registry = JobRegistry()
+    register_jobs(registry)
+    runner = JobRunner(
+        sessions=sessions,
+        clock=clock,
+        bus=bus,
+        services={"run_retention_days": settings.run_retention_days},
+    )
+    return Services(
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        bus=bus,
+        registry=registry,
+        runner=runner,
+        secrets=secret_box(settings),
+        version=skuport_version(),
+    )
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness and database reachability, for load balancers and the demo."""
+    services: Services = request.app.state.services
+    try:
+        async with services.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "version": services.version})
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    """The ASGI app; the database is migrated and the scheduler started when it starts."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = await build_services(settings, clock=clock)
+        if settings.scheduler_enabled:
+            services.scheduler = Scheduler(
+                registry=services.registry, runner=services.runner, sessions=services.sessions
+            )
+            await services.scheduler.start()
+        app.state.services = services
+        try:
+            yield
+        finally:
+            if services.scheduler is not None:
+                services.scheduler.shutdown()
+            await services.runner.drain()
+            await services.engine.dispose()
+
+    schema = build_schema(
+        max_depth=settings.max_query_depth,
+        max_tokens=settings.max_query_tokens,
+        max_aliases=settings.max_aliases,
+    )
+    graphql = SkuportGraphQL(schema, graphiql=settings.graphiql)
+    middleware: list[Any] = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,68 @@
+"""The GraphQL endpoint: bearer-token authentication for HTTP and WebSocket subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+
+from domain.auth import Principal, authenticate
+from schema.context import Context, Services
+
+
+def bearer_token(value: str | None) -> str | None:
+    """The token in an `Authorization: Bearer <token>` value."""
+    if not value:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def principal_for(services: Services, token: str | None) -> Principal | None:
+    if not token:
+        return None
+    async with services.sessions() as session:
+        return await authenticate(session, token)
+
+
+class SkuportGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with our context: services plus the caller's principal."""
+
+    def __init__(self, schema: Any, *, graphiql: bool = True) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        )
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        services: Services = request.app.state.services
+        # Browsers cannot set headers on a WebSocket: those send the token in connection_init.
+        principal = await principal_for(
+            services, bearer_token(request.headers.get("authorization"))
+        )
+        return Context(services=services, principal=principal, request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
+        """Authenticate a subscription from its connection_init payload."""
+        if context.principal is not None:
+            return None
+        params = context.connection_params or {}
+        raw = params.get("Authorization") or params.get("authorization")
+        token = bearer_token(str(raw)) if raw else params.get("token")
+        principal = await principal_for(context.services, str(token) if token else None)
+        if principal is None:
+            raise ConnectionRejectionError(
+                {"code": "UNAUTHENTICATED", "message": "no valid API token"}
+            )
+        context.principal = principal
+        return None

@@ -1,0 +1,12 @@
+"""Every feature's scheduled jobs, registered in one place."""
+
+from __future__ import annotations
+
+from domain.jobs import JobRegistry
+from domain.jobs.housekeeping import HOUSEKEEPING
+
+
+def register_jobs(registry: JobRegistry) -> JobRegistry:
+    """Add every feature's jobs to `registry`."""
+    registry.register(HOUSEKEEPING)
+    return registry
