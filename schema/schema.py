@@ -60,10 +60,10 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            QueryDepthLimiter(max_depth=max_depth),
-            MaxTokensLimiter(max_token_count=max_tokens),
-            MaxAliasesLimiter(max_alias_count=max_aliases),
-            MaskUnexpectedErrors(should_mask_error=_is_unexpected),
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaskUnexpectedErrors(should_mask_error=_is_unexpected),
         ],
     )
 

@@ -17,11 +17,14 @@ from domain.jobs.registry import Schedule
 
 log = logging.getLogger(__name__)
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def trigger_for(schedule: Schedule) -> BaseTrigger:
     """The APScheduler trigger of a schedule (daily times follow the zone's DST rules)."""
     if isinstance(schedule, Every):
-        return IntervalTrigger(minutes=schedule.minutes, timezone=UTC)
+        # Anchored at the epoch, so fire times fall on the slot boundaries of Every.slot().
+        return IntervalTrigger(minutes=schedule.minutes, start_date=EPOCH, timezone=UTC)
     if isinstance(schedule, DailyAt):
         return CronTrigger(
             hour=schedule.at.hour, minute=schedule.at.minute, timezone=ZoneInfo(schedule.timezone)
@@ -30,7 +33,7 @@ def trigger_for(schedule: Schedule) -> BaseTrigger:
 
 
 def next_fire_time(schedule: Schedule, after: datetime) -> datetime:
-    """When a schedule next fires after `after` (virtual time for tests and the UI)."""
+    """When a schedule next fires at or after `after` (virtual time for tests and the UI)."""
     fire = trigger_for(schedule).get_next_fire_time(None, after)
     assert fire is not None
     return fire.astimezone(UTC)

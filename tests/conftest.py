@@ -7,6 +7,7 @@ a fresh SQLite file in a temporary folder.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,30 +17,39 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db import Base, create_engine, create_session_factory
 from domain.db import models as _models  # noqa: F401  (registers every table)
+from domain.db.engine import parse_database_url
 from domain.db.migrate import upgrade
 
 
+async def _admin(url: str, statement: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The database the suite runs on."""
-    url = os.environ.get("SKUPORT_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'skuport-test.db'}"
-
-
-async def _reset_postgres(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The database the suite runs on: a fresh one per run, so runs never collide."""
+    base = os.environ.get("SKUPORT_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'skuport-test.db'}"
+        return
+    url = parse_database_url(base)
+    name = f"skuport_test_{uuid.uuid4().hex[:12]}"
+    await _admin(base, f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on a database migrated to the latest revision."""
     engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        await _reset_postgres(engine)
     await upgrade(engine)
     yield engine
     await engine.dispose()
@@ -75,3 +85,62 @@ async def session(
 @pytest.fixture
 def repo_root() -> Iterator[Path]:
     yield Path(__file__).resolve().parent.parent
+
+
+# --- the real ASGI app, in-process -------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Server settings on the test database; the scheduler is off unless a test starts it."""
+    from server.config import Settings
+
+    return Settings(database_url=database_url, data_dir=tmp_path, scheduler_enabled=False)
+
+
+@pytest.fixture
+async def app(settings, sessions):  # type: ignore[no-untyped-def]
+    """The Starlette app with its lifespan running (migrations, services)."""
+    from server.app import create_app
+
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def http(app):  # type: ignore[no-untyped-def]
+    """An HTTP client talking to the app in-process."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://skuport.test") as client:
+        yield client
+
+
+@pytest.fixture
+async def tokens(sessions) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """One API token per role, by role name."""
+    from domain.auth import Role, create_token
+
+    made = {}
+    async with sessions() as session, session.begin():
+        for role in Role:
+            made[role.value] = (
+                await create_token(session, name=f"{role.value} user", role=role)
+            ).secret
+    return made
+
+
+@pytest.fixture
+def gql(http, tokens):  # type: ignore[no-untyped-def]
+    """Run a GraphQL document as a role: `await gql(QUERY, role="operations", var=...)`."""
+
+    async def run(query: str, *, role: str | None = "admin", **variables):  # type: ignore[no-untyped-def]
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+        response = await http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        return response.json()
+
+    return run

@@ -1,0 +1,59 @@
+"""The scheduler: interval and daily-at-local-time triggers, per-store jobs (virtual time)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from domain.clock import ManualClock
+from domain.events import EventBus
+from domain.jobs import DailyAt, Every, JobRegistry, JobRunner, JobSpec, JobTarget
+from domain.jobs.housekeeping import HOUSEKEEPING
+from server.scheduler import Scheduler, next_fire_time
+
+
+def test_a_daily_job_fires_at_local_time_across_daylight_saving():
+    """PR-1: daily consolidation at the store's local time, DST handled."""
+    daily = DailyAt(at=time(18, 0), timezone="Europe/Berlin")
+    # Winter: 18:00 CET is 17:00 UTC; after the March change, 18:00 CEST is 16:00 UTC.
+    assert next_fire_time(daily, datetime(2026, 3, 27, 12, tzinfo=UTC)) == datetime(
+        2026, 3, 27, 17, tzinfo=UTC
+    )
+    assert next_fire_time(daily, datetime(2026, 3, 30, 12, tzinfo=UTC)) == datetime(
+        2026, 3, 30, 16, tzinfo=UTC
+    )
+
+
+def test_an_interval_job_fires_every_interval():
+    start = datetime(2026, 3, 1, 12, 1, tzinfo=UTC)
+    every = Every(minutes=15)
+    first = next_fire_time(every, start)
+    second = next_fire_time(every, first + timedelta(seconds=1))
+    assert first == datetime(2026, 3, 1, 12, 15, tzinfo=UTC)
+    assert second == datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    assert every.slot(first) != every.slot(second)
+
+
+async def test_per_store_jobs_are_scheduled_once_per_store(sessions):
+    async def stores(_session):
+        return [
+            JobTarget(key="1", label="NA store", schedule=Every(minutes=15)),
+            JobTarget(key="2", label="EU store", schedule=DailyAt(at=time(6), timezone="UTC")),
+        ]
+
+    async def nothing(_context):
+        return None
+
+    registry = JobRegistry()
+    registry.register(HOUSEKEEPING)
+    registry.register(JobSpec(name="download_orders", description="", run=nothing, targets=stores))
+    runner = JobRunner(
+        sessions=sessions, clock=ManualClock(datetime(2026, 1, 1, tzinfo=UTC)), bus=EventBus()
+    )
+    scheduler = Scheduler(registry=registry, runner=runner, sessions=sessions)
+    await scheduler.start()
+    try:
+        planned = sorted((job, target) for job, target, _next in scheduler.planned())
+        assert planned == [("download_orders", "1"), ("download_orders", "2"), ("housekeeping", "")]
+        assert scheduler.running
+    finally:
+        scheduler.shutdown()
