@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,43 @@ def gql(http, tokens):  # type: ignore[no-untyped-def]
         return response.json()
 
     return run
+
+
+# --- a live server on a free port, for widgets and notebooks -----------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    graphql_url: str
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory, engine):  # type: ignore[no-untyped-def]
+    """The real server (uvicorn, HTTP) in a thread, on a free port of 127.0.0.1."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from server.app import create_app
+    from server.config import Settings
+
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("live"),
+        scheduler_enabled=False,
+    )
+    # Bound before the thread starts: requests queue in the backlog until uvicorn accepts them.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    yield LiveServer(url=base, graphql_url=f"{base}/graphql")
+    server.should_exit = True
+    thread.join(timeout=30)
+    sock.close()

@@ -1,0 +1,133 @@
+"""`skuport demo`: the server with its scheduler, and JupyterLab on the runbooks, in one command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from domain.auth import Role, authenticate, create_token
+from domain.db import create_engine, create_session_factory, transaction
+from domain.db.migrate import upgrade
+from server.app import create_app
+from server.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+CONNECTION_FILE = Path("var") / "demo-connection.json"
+
+
+@dataclass(frozen=True)
+class DemoConnection:
+    url: str
+    token: str
+
+
+async def prepare_demo(settings: Settings, *, server_url: str, folder: Path) -> DemoConnection:
+    """Migrate the database and make sure a demo token exists where the runbooks find it.
+
+    The token is kept across runs (the notebooks' connection file stays valid); a token that no
+    longer authenticates, e.g. after the database was deleted, is replaced.
+    """
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        sessions = create_session_factory(engine)
+        path = folder / CONNECTION_FILE
+        token = json.loads(path.read_text()).get("token") if path.exists() else None
+        async with transaction(sessions) as session:
+            if not token or await authenticate(session, token) is None:
+                token = (await create_token(session, name="demo analyst", role=Role.ADMIN)).secret
+    finally:
+        await engine.dispose()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"url": server_url, "token": token}, indent=2) + "\n")
+    os.chmod(path, 0o600)
+    return DemoConnection(url=server_url, token=token)
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves Ctrl-C to the demo, which stops every part together."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def start_jupyter(port: int, token: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """JupyterLab on the runbooks folder, bound to 127.0.0.1 only."""
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        f"--ServerApp.root_dir={NOTEBOOKS}",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+    ]  # fmt: skip
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return subprocess.Popen(command, env=env)
+
+
+async def _serve(servers: list[uvicorn.Server]) -> None:
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def run_demo(
+    settings: Settings, *, server_port: int, jupyter_port: int, open_browser: bool = False
+) -> None:
+    """Prepare, start everything, print where to go, and stop it all on Ctrl-C."""
+    from server.cli import ensure_port_free, run_async
+
+    host = "127.0.0.1"
+    for port in (server_port, jupyter_port):
+        ensure_port_free(host, port)
+    graphql_url = f"http://{host}:{server_port}/graphql"
+    connection = run_async(
+        prepare_demo(settings, server_url=graphql_url, folder=Path.cwd()), settings.database_url
+    )
+    jupyter_token = secrets.token_urlsafe(16)
+    env = {**os.environ, "SKUPORT_URL": connection.url, "SKUPORT_TOKEN": connection.token}
+    jupyter = start_jupyter(jupyter_port, jupyter_token, env)
+    lab_url = f"http://{host}:{jupyter_port}/lab/tree/00_start_here.ipynb?token={jupyter_token}"
+    print(
+        "\nSkuport demo is starting:\n"
+        f"  GraphQL API + GraphiQL  {graphql_url}\n"
+        f"  API token (admin)       {connection.token}\n"
+        f"  JupyterLab runbooks     {lab_url}\n"
+        "Press Ctrl-C to stop everything.\n",
+        flush=True,
+    )
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(lab_url)
+    server = _QuietServer(
+        uvicorn.Config(create_app(settings), host=host, port=server_port, log_level="warning")
+    )
+    try:
+        asyncio.run(_serve([server]))
+    finally:
+        jupyter.terminate()
+        try:
+            jupyter.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            jupyter.kill()
+        print("Skuport demo stopped.", flush=True)

@@ -1,0 +1,124 @@
+"""A small typed facade over `gql` for the runbooks: one call, clear errors, no tracebacks.
+
+Widgets talk to the Skuport server over HTTP only. The sync HTTPX transport is used because
+ipykernel already runs an event loop in the notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import (
+    TransportConnectionFailed,
+    TransportQueryError,
+    TransportServerError,
+)
+from gql.transport.httpx import HTTPXTransport
+from graphql import GraphQLError
+
+SDL_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+DEMO_CONNECTION_FILE = Path("var") / "demo-connection.json"
+
+
+class SkuportError(Exception):
+    """Something the analyst should read: the message says what went wrong and what to do."""
+
+
+class ServerUnreachable(SkuportError):
+    pass
+
+
+class NotAuthenticated(SkuportError):
+    pass
+
+
+class Forbidden(SkuportError):
+    pass
+
+
+class InvalidQuery(SkuportError):
+    """The query does not fit the server's schema (a bug in the widget, not the user's fault)."""
+
+
+class ServerError(SkuportError):
+    pass
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the server is and which token to use."""
+
+    url: str
+    token: str
+
+
+def find_connection(start: Path | None = None) -> Connection:
+    """SKUPORT_URL/SKUPORT_TOKEN, else the demo's connection file in var/ here or above."""
+    url, token = os.environ.get("SKUPORT_URL"), os.environ.get("SKUPORT_TOKEN")
+    if url and token:
+        return Connection(url=url, token=token)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / DEMO_CONNECTION_FILE
+        if candidate.exists():
+            data = json.loads(candidate.read_text())
+            return Connection(url=url or data["url"], token=token or data["token"])
+    raise SkuportError(
+        "no Skuport server configured: set SKUPORT_URL and SKUPORT_TOKEN, or start `make demo`"
+    )
+
+
+def _committed_schema() -> str | None:
+    return SDL_PATH.read_text() if SDL_PATH.exists() else None
+
+
+class SkuportClient:
+    """Runs GraphQL documents against the server and returns plain data."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 30.0) -> None:
+        self.url = url
+        self.token = token
+        self._transport = HTTPXTransport(
+            url=url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        )
+        # Validating against the committed SDL catches a widget's broken query before sending.
+        self._client = Client(transport=self._transport, schema=_committed_schema())
+
+    @classmethod
+    def connect(cls) -> SkuportClient:
+        """A client for the configured server (environment, or the demo's connection file)."""
+        connection = find_connection()
+        return cls(connection.url, connection.token)
+
+    def execute(self, query: str, **variables: Any) -> dict[str, Any]:
+        """Run `query` with `variables`; raises a SkuportError subclass on any failure."""
+        request = GraphQLRequest(query, variable_values=variables or None)
+        try:
+            return self._client.execute(request)
+        except TransportQueryError as exc:
+            raise _query_error(exc.errors or [{"message": str(exc)}]) from None
+        except (TransportConnectionFailed, httpx.TransportError, ConnectionError) as exc:
+            raise ServerUnreachable(
+                f"cannot reach the Skuport server at {self.url}: is it running? ({exc})"
+            ) from None
+        except TransportServerError as exc:
+            raise ServerError(f"the server answered with HTTP {exc.code}: {exc}") from None
+        except GraphQLError as exc:
+            raise InvalidQuery(f"the query does not match the server's schema: {exc}") from None
+
+
+def _query_error(errors: list[dict[str, Any]]) -> SkuportError:
+    first = errors[0]
+    code = (first.get("extensions") or {}).get("code")
+    message = first.get("message", "unknown error")
+    if code == "UNAUTHENTICATED":
+        return NotAuthenticated(f"the server did not accept the token: {message}")
+    if code == "FORBIDDEN":
+        return Forbidden(message)
+    return ServerError(message)

@@ -1,0 +1,118 @@
+"""The operation-runs widget: a grid of runs, refresh, and "run job now" (LG-4)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import traitlets
+from itables.widget import ITable
+
+from widgets.client import SkuportClient, SkuportError
+
+RUNS = """
+query Runs($first: Int) {
+  runs(first: $first) {
+    totalCount
+    nodes {
+      id operation target trigger triggeredBy status processed skipped cancelled
+      message startedAt durationMs errors { item reason }
+    }
+  }
+}
+"""
+JOBS = "query Jobs { jobs { name description schedule } }"
+TRIGGER = """
+mutation Trigger($name: String!) {
+  triggerJob(name: $name) {
+    __typename
+    ... on JobStarted { run { id } }
+    ... on UserError { message }
+  }
+}
+"""
+COLUMNS = [
+    "id", "operation", "status", "trigger", "triggeredBy", "startedAt", "durationMs",
+    "processed", "skipped", "cancelled", "errors", "message",
+]  # fmt: skip
+
+
+def runs_frame(nodes: list[dict[str, Any]]) -> pd.DataFrame:
+    """The runs as a table, one row per run, errors summarised as text."""
+    rows = [
+        {**node, "errors": "; ".join(f"{e['item']}: {e['reason']}" for e in node["errors"])}
+        for node in nodes
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+class RunsWidget(w.VBox):
+    """Recent runs in a grid; pick a job and run it now. Errors show here, never as tracebacks."""
+
+    runs = traitlets.List(help="the runs shown, newest first")
+    jobs = traitlets.List(help="names of the jobs that can be run now")
+    error = traitlets.Unicode("", help="the last error, empty when all went well")
+    notice = traitlets.Unicode("", help="the last confirmation shown to the user")
+
+    def __init__(self, client: SkuportClient, *, page_size: int = 50) -> None:
+        self.client = client
+        self.page_size = page_size
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.job_picker = w.Dropdown(description="Job", options=[])
+        self.run_button = w.Button(description="Run now", icon="play", button_style="warning")
+        self.status = w.HTML()
+        self.table = ITable(df=runs_frame([]), caption="Operation runs", maxBytes=0)
+        self.refresh_button.on_click(lambda _button: self.refresh())
+        self.run_button.on_click(lambda _button: self.run_now())
+        super().__init__(
+            [
+                w.HBox([self.refresh_button, self.job_picker, self.run_button]),
+                self.status,
+                self.table,
+            ]
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload jobs and runs from the server."""
+        try:
+            jobs = self.client.execute(JOBS)["jobs"]
+            runs = self.client.execute(RUNS, first=self.page_size)["runs"]["nodes"]
+        except SkuportError as exc:
+            self._show_error(str(exc))
+            return
+        self.jobs = [job["name"] for job in jobs]
+        self.job_picker.options = self.jobs
+        self.runs = runs
+        self.table.update(runs_frame(runs))
+        self.error = ""
+        self._render_status()
+
+    def run_now(self) -> None:
+        """Run the picked job now, then show it in the grid."""
+        name = self.job_picker.value
+        if not name:
+            self._show_error("pick a job to run")
+            return
+        try:
+            result = self.client.execute(TRIGGER, name=name)["triggerJob"]
+        except SkuportError as exc:
+            self._show_error(str(exc))
+            return
+        if result["__typename"] != "JobStarted":
+            self._show_error(result["message"])
+            return
+        self.notice = f"started {name} (run {result['run']['id']})"
+        self.refresh()
+
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self._render_status()
+
+    def _render_status(self) -> None:
+        if self.error:
+            self.status.value = f"<b style='color:#b00020'>⚠ {html.escape(self.error)}</b>"
+        else:
+            self.status.value = html.escape(self.notice or f"{len(self.runs)} recent runs")
