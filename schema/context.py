@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.events import EventBus
 from domain.jobs import JobRegistry, JobRunner
 from domain.security import SecretBox
+from domain.stores.gateway import AmazonGateway
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Services:
     runner: JobRunner
     secrets: SecretBox
     scheduler: Any = None
+    amazon: AmazonGateway | None = None
+    sandbox_url: str | None = None
     version: str = "0"
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -13,7 +13,7 @@ from domain.jobs import RunStatus as DomainRunStatus
 from domain.jobs import Trigger as DomainTrigger
 from domain.jobs.service import get_run, runs_query
 from schema.context import Info
-from schema.errors import NotFound, UserError
+from schema.errors import InvalidInput, NotFound, UserError
 from schema.pagination import Connection, paginate
 from schema.permissions import OPERATORS, READERS, allow
 
@@ -124,7 +124,9 @@ class UnknownJobError(UserError):
     known: list[str]
 
 
-TriggerJobResult = Annotated[JobStarted | UnknownJobError, strawberry.union("TriggerJobResult")]
+TriggerJobResult = Annotated[
+    JobStarted | UnknownJobError | InvalidInput, strawberry.union("TriggerJobResult")
+]
 RunResult = Annotated[OperationRun | NotFound, strawberry.union("RunResult")]
 
 
@@ -175,7 +177,14 @@ class OperationsMutation:
         permission_classes=allow(*OPERATORS),
         description="Run a global job now, in the background; returns its run.",
     )
-    async def trigger_job(self, info: Info, name: str) -> TriggerJobResult:  # type: ignore[valid-type]
+    async def trigger_job(
+        self,
+        info: Info,
+        name: str,
+        target: Annotated[
+            str | None, strawberry.argument(description="For a per-store job: the store's id.")
+        ] = None,
+    ) -> TriggerJobResult:  # type: ignore[valid-type]
         services = info.context.services
         try:
             spec = services.registry.get(name)
@@ -183,8 +192,20 @@ class OperationsMutation:
             return UnknownJobError(
                 message=str(exc), field="name", known=[s.name for s in services.registry]
             )
+        job_target = None
+        if spec.targets is not None:
+            async with services.sessions() as session:
+                targets = {t.key: t for t in await spec.targets(session)}
+            job_target = targets.get(target or "")
+            if job_target is None:
+                return InvalidInput(
+                    message=f"{name} runs per store: give target, one of {sorted(targets)}",
+                    field="target",
+                )
         principal = info.context.principal
-        entry = await services.runner.start(spec, triggered_by=principal.name if principal else "")
+        entry = await services.runner.start(
+            spec, triggered_by=principal.name if principal else "", target=job_target
+        )
         return JobStarted(run=OperationRun.from_model(entry))
 
 

@@ -11,17 +11,19 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 
+from schema.catalog import CatalogMutation, CatalogQuery
 from schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
+from schema.stores import StoresMutation, StoresQuery
 from schema.system import SystemMutation, SystemQuery
 
 
 @strawberry.type
-class Query(SystemQuery, OperationsQuery):
+class Query(SystemQuery, OperationsQuery, StoresQuery, CatalogQuery):
     pass
 
 
 @strawberry.type
-class Mutation(SystemMutation, OperationsMutation):
+class Mutation(SystemMutation, OperationsMutation, StoresMutation, CatalogMutation):
     pass
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,12 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from domain.amazon.throttle import Sleep
 from domain.clock import Clock, SystemClock
 from domain.db import create_engine, create_session_factory
 from domain.db.migrate import upgrade
 from domain.events import EventBus
 from domain.jobs import JobRegistry, JobRunner
 from domain.security import SecretBox, load_or_create_key
+from domain.stores.gateway import AmazonGateway
 from schema.context import Services
 from schema.schema import build_schema
 from server.config import Settings
@@ -45,7 +48,13 @@ def secret_box(settings: Settings) -> SecretBox:
     return SecretBox(key)
 
 
-async def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+async def build_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    amazon_transport: httpx.AsyncBaseTransport | None = None,
+    amazon_sleep: Sleep | None = None,
+) -> Services:
     """Connect, migrate, and assemble the long-lived services."""
     engine = create_engine(settings.database_url)
     try:
@@ -58,11 +67,14 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
     bus = EventBus()
     registry = JobRegistry()
     register_jobs(registry)
+    box = secret_box(settings)
+    amazon = AmazonGateway(box=box, clock=clock, sleep=amazon_sleep, transport=amazon_transport)
+    # What jobs may use, by name: the Amazon gateway and settings they honour.
     runner = JobRunner(
         sessions=sessions,
         clock=clock,
         bus=bus,
-        services={"run_retention_days": settings.run_retention_days},
+        services={"run_retention_days": settings.run_retention_days, "amazon": amazon},
     )
     return Services(
         engine=engine,
@@ -71,8 +83,10 @@ async def build_services(settings: Settings, *, clock: Clock | None = None) -> S
         bus=bus,
         registry=registry,
         runner=runner,
-        secrets=secret_box(settings),
+        secrets=box,
         version=skuport_version(),
+        amazon=amazon,
+        sandbox_url=settings.sandbox_url,
     )
 
 
@@ -87,13 +101,25 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok", "version": services.version})
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
-    """The ASGI app; the database is migrated and the scheduler started when it starts."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    amazon_transport: httpx.AsyncBaseTransport | None = None,
+    amazon_sleep: Sleep | None = None,
+) -> Starlette:
+    """The ASGI app; the database is migrated and the scheduler started when it starts.
+
+    `clock`, `amazon_transport` and `amazon_sleep` let tests run against an in-process sandbox
+    Amazon on virtual time; in production they are left out.
+    """
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = await build_services(settings, clock=clock)
+        services = await build_services(
+            settings, clock=clock, amazon_transport=amazon_transport, amazon_sleep=amazon_sleep
+        )
         if settings.scheduler_enabled:
             services.scheduler = Scheduler(
                 registry=services.registry, runner=services.runner, sessions=services.sessions
@@ -106,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             if services.scheduler is not None:
                 services.scheduler.shutdown()
             await services.runner.drain()
+            await services.amazon.aclose()
             await services.engine.dispose()
 
     schema = build_schema(

@@ -55,6 +55,7 @@ class Settings:
     run_retention_days: int = 30
     log_level: str = "INFO"
     graphiql: bool = True
+    sandbox_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -83,4 +84,5 @@ class Settings:
             run_retention_days=_int(env, "SKUPORT_RUN_RETENTION_DAYS", 30, minimum=1),
             log_level=(env.get("SKUPORT_LOG_LEVEL") or "INFO").upper(),
             graphiql=_bool(env, "SKUPORT_GRAPHIQL", True),
+            sandbox_url=env.get("SKUPORT_SANDBOX_URL") or None,
         )

@@ -57,7 +57,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def _empty_all_tables(engine: AsyncEngine) -> None:
-    tables = [t for t in reversed(Base.metadata.sorted_tables)]
+    # Tables seeded by migrations (reference data such as marketplaces) are kept.
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if not t.info.get("seeded")]
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
@@ -154,34 +155,51 @@ def gql(http, tokens):  # type: ignore[no-untyped-def]
 class LiveServer:
     url: str
     graphql_url: str
+    sandbox: object  # server.sandbox.http.Sandbox: state, clock and faults of its Amazon
 
 
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory, engine):  # type: ignore[no-untyped-def]
-    """The real server (uvicorn, HTTP) in a thread, on a free port of 127.0.0.1."""
+    """The real server (uvicorn, HTTP) in a thread, on a free port of 127.0.0.1.
+
+    Its Amazon is an in-process sandbox (seed 7, tiny) reached at http://sandbox.test, offered
+    to the runbooks as in the demo; Amazon's waits run on the sandbox's virtual clock.
+    """
     import socket
     import threading
 
+    import httpx
     import uvicorn
 
     from server.app import create_app
     from server.config import Settings
+    from server.sandbox.app import create_sandbox_app
+    from server.sandbox.clock import SandboxClock
 
+    sandbox_app = create_sandbox_app(seed=7, size="tiny", clock=SandboxClock())
+    clock = sandbox_app.state.sandbox.state.clock
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path_factory.mktemp("live"),
         scheduler_enabled=False,
+        sandbox_url="http://sandbox.test",
+    )
+    app = create_app(
+        settings,
+        clock=clock,
+        amazon_transport=httpx.ASGITransport(app=sandbox_app),
+        amazon_sleep=clock.sleep,
     )
     # Bound before the thread starts: requests queue in the backlog until uvicorn accepts them.
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    yield LiveServer(url=base, graphql_url=f"{base}/graphql")
+    yield LiveServer(url=base, graphql_url=f"{base}/graphql", sandbox=sandbox_app.state.sandbox)
     server.should_exit = True
     thread.join(timeout=30)
     sock.close()

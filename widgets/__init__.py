@@ -3,6 +3,9 @@
 from widgets.client import SkuportClient, SkuportError, find_connection
 from widgets.runs import RunsWidget
 from widgets.status import StatusPanel
+from widgets.store_list import StoresWidget
+from widgets.store_settings import StoreSettingsWidget
+from widgets.stores import ConnectStoreWidget
 
 
 def connect() -> SkuportClient:
@@ -11,10 +14,13 @@ def connect() -> SkuportClient:
 
 
 __all__ = [
+    "ConnectStoreWidget",
     "RunsWidget",
     "SkuportClient",
     "SkuportError",
     "StatusPanel",
+    "StoreSettingsWidget",
+    "StoresWidget",
     "connect",
     "find_connection",
 ]

@@ -49,3 +49,35 @@ def test_start_here_connects_and_shows_status_and_runs(kernel_env, live_server):
     assert f"Connected to {live_server.graphql_url}" in text
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
+
+
+def test_connect_store_runs_as_admin_with_a_store_connected_st3_st5(
+    kernel_env, live_server, tokens
+):
+    """Runbook 01 (ST-3 … ST-7): connect, stores list and settings panels render, no errors."""
+    from widgets import SkuportClient
+    from widgets.stores import CONNECT_SANDBOX_STORE
+
+    # given: one store already there, so the settings panel shows a store
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(iter(live_server.sandbox.state.sellers.values()))
+    connected = admin.execute(CONNECT_SANDBOX_STORE, sellerId=seller.seller_id, name=None)
+    assert connected["connectSandboxStore"]["__typename"] == "StoreSaved"
+    # when
+    notebook = execute("01_connect_store.ipynb", {**kernel_env, "SKUPORT_TOKEN": tokens["admin"]})
+    # then
+    assert f"Connected to {live_server.graphql_url}" in outputs_text(notebook)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    views = [
+        o
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(views) == 3
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert seller.name in shown
+    assert "Tax mapping incomplete" in shown  # ST-6: a new store's mapping is empty
+    assert "1 store connected" in shown
+    assert "may not do this" not in shown and "cannot reach" not in shown

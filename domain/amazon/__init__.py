@@ -1,0 +1,30 @@
+"""Skuport's SP-API client: one module per Amazon API, all calls through `SpApiClient`."""
+
+from domain.amazon.client import RetryPolicy, SpApiClient
+from domain.amazon.config import MARKETPLACE_IDS, Region, StoreCredentials
+from domain.amazon.errors import (
+    AmazonError,
+    AmazonUnavailableError,
+    MalformedPayloadError,
+    ReauthoriseStoreError,
+    ServerError,
+    SpApiError,
+    ThrottledError,
+)
+from domain.amazon.parsing import Money
+
+__all__ = [
+    "MARKETPLACE_IDS",
+    "AmazonError",
+    "AmazonUnavailableError",
+    "MalformedPayloadError",
+    "Money",
+    "ReauthoriseStoreError",
+    "Region",
+    "RetryPolicy",
+    "ServerError",
+    "SpApiClient",
+    "SpApiError",
+    "StoreCredentials",
+    "ThrottledError",
+]

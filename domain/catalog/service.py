@@ -1,0 +1,225 @@
+"""The catalog as the analyst sees and fixes it (CA-6, CA-7): rows, link, unlink, create."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.catalog.facts import ProductFacts
+from domain.catalog.linking import create_from_entry
+from domain.catalog.models import CatalogEntry, CatalogStatus, LinkSource
+from domain.inventory.catalog.models import Product
+from domain.inventory.catalog.service import find_product_by_sku, set_product_price
+from domain.inventory.errors import InventoryError
+from domain.stores.service import get_store
+
+
+class Linked(enum.StrEnum):
+    LINKED = "linked"
+    UNLINKED = "unlinked"
+
+
+@dataclass(frozen=True)
+class CatalogFilter:
+    """CA-6: only active (hides CANCELED, on by default); variations separately (off)."""
+
+    only_active: bool = True
+    variations_separately: bool = False
+    status: CatalogStatus | None = None
+    marketplace_id: str | None = None
+    linked: Linked | None = None
+    search: str | None = None
+
+
+def _filtered(statement: Select, entry: type[CatalogEntry], store_id: int, f: CatalogFilter):  # type: ignore[no-untyped-def,type-arg]
+    statement = statement.where(entry.store_id == store_id)
+    if f.only_active:
+        statement = statement.where(entry.status != CatalogStatus.CANCELED)
+    if f.status is not None:
+        statement = statement.where(entry.status == f.status)
+    if f.marketplace_id:
+        statement = statement.where(entry.marketplace_id == f.marketplace_id)
+    if f.linked is Linked.LINKED:
+        statement = statement.where(entry.product_id.is_not(None))
+    if f.linked is Linked.UNLINKED:
+        statement = statement.where(entry.product_id.is_(None))
+    if f.search:
+        pattern = f"%{f.search.strip().lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(entry.title).like(pattern),
+                func.lower(entry.seller_sku).like(pattern),
+                func.lower(entry.asin).like(pattern),
+            )
+        )
+    return statement
+
+
+def catalog_rows(store_id: int, f: CatalogFilter) -> Select:  # type: ignore[type-arg]
+    """The catalog's rows: every listing, or (by default) one row per family and marketplace.
+
+    A family's row is represented by its first matching entry, so rows page by entry id.
+    """
+    statement = _filtered(select(CatalogEntry), CatalogEntry, store_id, f)
+    if f.variations_separately:
+        return statement
+    sibling = aliased(CatalogEntry)
+    first_of_family = _filtered(select(func.min(sibling.id)), sibling, store_id, f).where(
+        sibling.catalog_family_id == CatalogEntry.catalog_family_id,
+        sibling.marketplace_id == CatalogEntry.marketplace_id,
+    )
+    return statement.where(
+        or_(
+            CatalogEntry.catalog_family_id.is_(None),
+            CatalogEntry.id == first_of_family.scalar_subquery(),
+        )
+    )
+
+
+async def family_members(
+    session: AsyncSession, *, entry: CatalogEntry, f: CatalogFilter
+) -> list[CatalogEntry]:
+    """The entries of the family row that `entry` stands for, by ASIN."""
+    if entry.catalog_family_id is None:
+        return [entry]
+    statement = _filtered(select(CatalogEntry), CatalogEntry, entry.store_id, f).where(
+        CatalogEntry.catalog_family_id == entry.catalog_family_id,
+        CatalogEntry.marketplace_id == entry.marketplace_id,
+    )
+    return list((await session.scalars(statement.order_by(CatalogEntry.asin))).all())
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What happened to one row of a bulk action: done, or why not."""
+
+    entry_id: int
+    ok: bool
+    message: str
+    product_id: int | None = None
+
+
+async def _entries(
+    session: AsyncSession, store_id: int, entry_ids: Sequence[int]
+) -> dict[int, CatalogEntry]:
+    await get_store(session, store_id=store_id)
+    rows = await session.scalars(
+        select(CatalogEntry).where(
+            CatalogEntry.store_id == store_id, CatalogEntry.id.in_(list(entry_ids))
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def link_entries(
+    session: AsyncSession, *, store_id: int, entry_ids: Sequence[int], product_id: int
+) -> list[RowOutcome]:
+    """CA-7: link listings to an existing product (several marketplaces: a global SKU, ST-8)."""
+    product = await session.get(Product, product_id)
+    entries = await _entries(session, store_id, entry_ids)
+    outcomes = []
+    for entry_id in entry_ids:
+        entry = entries.get(entry_id)
+        if entry is None:
+            outcomes.append(RowOutcome(entry_id, False, "no such catalog entry in this store"))
+        elif product is None:
+            outcomes.append(RowOutcome(entry_id, False, f"no product with id {product_id}"))
+        elif entry.product_id == product_id:
+            outcomes.append(
+                RowOutcome(entry_id, True, "already linked to this product", product_id)
+            )
+        elif entry.product_id is not None:
+            outcomes.append(
+                RowOutcome(
+                    entry_id,
+                    False,
+                    "the listing is already linked to another product; unlink first",
+                )
+            )
+        else:
+            entry.product_id, entry.link_source = product_id, LinkSource.MANUAL
+            outcomes.append(RowOutcome(entry_id, True, f"linked to {product.sku}", product_id))
+    await session.flush()
+    return outcomes
+
+
+async def unlink_entries(
+    session: AsyncSession, *, store_id: int, entry_ids: Sequence[int]
+) -> list[RowOutcome]:
+    """CA-7: leave listings unlinked; our products stay as they are."""
+    entries = await _entries(session, store_id, entry_ids)
+    outcomes = []
+    for entry_id in entry_ids:
+        entry = entries.get(entry_id)
+        if entry is None:
+            outcomes.append(RowOutcome(entry_id, False, "no such catalog entry in this store"))
+            continue
+        entry.product_id, entry.link_source = None, None
+        outcomes.append(RowOutcome(entry_id, True, "unlinked"))
+    await session.flush()
+    return outcomes
+
+
+async def create_products_for(
+    session: AsyncSession, *, store_id: int, entry_ids: Sequence[int]
+) -> list[RowOutcome]:
+    """CA-7: create a product for each unlinked listing — only when no product has its SKU."""
+    store = await get_store(session, store_id=store_id)
+    settings = store.settings
+    tiers = {m.marketplace_id: m.price_tier_id for m in store.marketplaces}
+    entries = await _entries(session, store_id, entry_ids)
+    outcomes = []
+    for entry_id in entry_ids:
+        entry = entries.get(entry_id)
+        if entry is None:
+            outcomes.append(RowOutcome(entry_id, False, "no such catalog entry in this store"))
+            continue
+        if entry.product_id is not None:
+            outcomes.append(RowOutcome(entry_id, False, "already linked; unlink first"))
+            continue
+        facts = ProductFacts.from_details(entry.details) if entry.details else None
+        if facts is None:
+            outcomes.append(RowOutcome(entry_id, False, "no Amazon data yet: download first"))
+            continue
+        if await find_product_by_sku(session, sku=facts.sku) is not None:
+            outcomes.append(
+                RowOutcome(entry_id, False, f"a product with SKU {facts.sku} exists: link to it")
+            )
+            continue
+        try:
+            async with session.begin_nested():
+                product = await create_from_entry(
+                    session,
+                    entry=entry,
+                    facts=facts,
+                    tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
+                )
+                tier = tiers.get(entry.marketplace_id)
+                if tier is not None and entry.price is not None:
+                    await set_product_price(
+                        session, product_id=product.id, price_tier_id=tier, price=entry.price
+                    )
+        except InventoryError as exc:
+            outcomes.append(RowOutcome(entry_id, False, f"{exc.field}: {exc.message}"))
+            continue
+        entry.product_id, entry.link_source = product.id, LinkSource.CREATED
+        outcomes.append(RowOutcome(entry_id, True, f"created {product.sku}", product.id))
+    await session.flush()
+    return outcomes
+
+
+__all__ = [
+    "CatalogFilter",
+    "Linked",
+    "RowOutcome",
+    "catalog_rows",
+    "create_products_for",
+    "family_members",
+    "link_entries",
+    "unlink_entries",
+]

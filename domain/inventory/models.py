@@ -1,0 +1,74 @@
+"""Every model of the back office, imported together so the mappers can resolve each other."""
+
+from domain.inventory.catalog.models import (
+    Brand,
+    Category,
+    KitComponent,
+    Product,
+    ProductFamily,
+    ProductPrice,
+    ProductType,
+)
+from domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
+from domain.inventory.purchasing.models import (
+    DropShipOrder,
+    DropShipOrderLine,
+    PurchaseOrderStatus,
+)
+from domain.inventory.reference.models import (
+    Account,
+    AccountKind,
+    Customer,
+    PriceTier,
+    Supplier,
+    TaxRule,
+)
+from domain.inventory.sales.models import (
+    ChargeKind,
+    Invoice,
+    InvoiceStatus,
+    LineKind,
+    Payment,
+    PaymentStatus,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Shipment,
+    StageStatus,
+)
+from domain.inventory.stock.models import Location, MovementKind, StockMovement
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "Brand",
+    "Category",
+    "ChargeKind",
+    "CreditNote",
+    "CreditNoteLine",
+    "Customer",
+    "DropShipOrder",
+    "DropShipOrderLine",
+    "Invoice",
+    "InvoiceStatus",
+    "KitComponent",
+    "LineKind",
+    "Location",
+    "MovementKind",
+    "Payment",
+    "PaymentStatus",
+    "PriceTier",
+    "Product",
+    "ProductFamily",
+    "ProductPrice",
+    "ProductType",
+    "PurchaseOrderStatus",
+    "Sale",
+    "SaleLine",
+    "SaleStatus",
+    "Shipment",
+    "StageStatus",
+    "StockMovement",
+    "Supplier",
+    "TaxRule",
+]

@@ -1,0 +1,67 @@
+"""Loading records by id and guarding unique names: the two checks every service starts with."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.inventory.errors import DuplicateName, NotFound
+
+T = TypeVar("T")
+
+
+async def load(
+    session: AsyncSession, model: type[T], record_id: int | None, *, field: str, lock: bool = False
+) -> T:
+    """The `model` row with `record_id`, or NotFound naming `field`."""
+    if record_id is None:
+        raise NotFound(field, f"no {_label(model)} given")
+    if lock:
+        # populate_existing: a row already in the session is re-read under the lock.
+        statement = (
+            select(model)
+            .where(model.id == record_id)  # type: ignore[attr-defined]
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        record = await session.scalar(statement)
+    else:
+        record = await session.get(model, record_id)
+    if record is None:
+        raise NotFound(field, f"{_label(model)} {record_id} does not exist")
+    return record
+
+
+async def load_optional(
+    session: AsyncSession, model: type[T], record_id: int | None, *, field: str
+) -> T | None:
+    """Like `load`, but None when no id is given."""
+    if record_id is None:
+        return None
+    return await load(session, model, record_id, field=field)
+
+
+async def ensure_unique(
+    session: AsyncSession,
+    model: type[Any],
+    column: str,
+    value: str,
+    *,
+    field: str,
+    exclude_id: int | None = None,
+    error: type[Exception] = DuplicateName,
+) -> None:
+    """Refuse `value` when another `model` row has it in `column` (case-insensitively)."""
+    attribute = getattr(model, column)
+    statement = select(model.id).where(func.lower(attribute) == value.lower())
+    if exclude_id is not None:
+        statement = statement.where(model.id != exclude_id)
+    if await session.scalar(statement.limit(1)) is not None:
+        raise error(field, f"a {_label(model)} with {column} {value!r} already exists")
+
+
+def _label(model: type[Any]) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()

@@ -1,0 +1,179 @@
+"""Pick, pack and ship a sale task (IN-5).
+
+Pick rule: a pick takes real stock. It succeeds only when, for every product, the location's
+on hand not yet picked by other sales covers what this sale needs; otherwise nothing is
+picked, the pick stays DRAFT and pack and ship are refused until a later pick succeeds.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db.base import utcnow
+from domain.inventory.errors import InsufficientStock, InvalidState
+from domain.inventory.sales.holdings import sale_holdings
+from domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
+from domain.inventory.sales.service import get_sale
+from domain.inventory.stock.ledger import figures_for, lock_products, record_movement
+from domain.inventory.stock.models import MovementKind
+from domain.inventory.values import optional_text, required_text
+
+
+class FulfilmentMode(enum.StrEnum):
+    """How far a new sale is taken automatically (ST-5 pick/pack/ship mode)."""
+
+    NONE = "none"
+    PICK = "pick"
+    PICK_PACK = "pick_pack"
+    PICK_PACK_SHIP = "pick_pack_ship"
+
+
+@dataclass(frozen=True)
+class Shortage:
+    product_id: int
+    location_id: int
+    needed: Decimal
+    pickable: Decimal
+
+
+@dataclass(frozen=True)
+class PickResult:
+    sale: Sale
+    picked: bool
+    shortages: list[Shortage] = field(default_factory=list)
+
+
+async def _open_sale(session: AsyncSession, sale_id: int) -> Sale:
+    # The row lock stops two requests from picking or shipping the same sale at once.
+    sale = await get_sale(session, sale_id=sale_id, lock=True)
+    if sale.status == SaleStatus.VOIDED:
+        raise InvalidState("sale_id", f"{sale.number} is voided")
+    return sale
+
+
+async def pick_sale(session: AsyncSession, *, sale_id: int) -> PickResult:
+    """Pick the whole sale, or leave the pick DRAFT and report shortages."""
+    sale = await _open_sale(session, sale_id)
+    if sale.pick_status == StageStatus.AUTHORISED:
+        raise InvalidState("sale_id", f"{sale.number} is already picked")
+    holdings = [h for h in await sale_holdings(session, sale_id=sale.id) if h.allocated > h.picked]
+    needed: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for holding in holdings:
+        needed[(holding.product_id, holding.location_id)] += holding.allocated - holding.picked
+    await lock_products(session, [product_id for product_id, _ in needed])
+    figures = await figures_for(session, needed)
+    shortages = [
+        Shortage(
+            product_id=p, location_id=loc, needed=q, pickable=figures[(p, loc)].unpicked_on_hand
+        )
+        for (p, loc), q in sorted(needed.items())
+        if figures[(p, loc)].unpicked_on_hand < q
+    ]
+    if shortages:
+        sale.pick_status = StageStatus.DRAFT
+        await session.flush()
+        return PickResult(sale=sale, picked=False, shortages=shortages)
+    for holding in holdings:
+        record_movement(
+            session,
+            kind=MovementKind.PICK,
+            product_id=holding.product_id,
+            location_id=holding.location_id,
+            picked=holding.allocated - holding.picked,
+            sale_id=sale.id,
+            sale_line_id=holding.sale_line_id,
+        )
+    sale.pick_status = StageStatus.AUTHORISED
+    await session.flush()
+    return PickResult(sale=sale, picked=True)
+
+
+async def pack_sale(session: AsyncSession, *, sale_id: int) -> Sale:
+    """Pack a picked sale."""
+    sale = await _open_sale(session, sale_id)
+    if sale.pick_status != StageStatus.AUTHORISED:
+        raise InvalidState("sale_id", f"{sale.number} must be picked before it is packed")
+    if sale.pack_status == StageStatus.AUTHORISED:
+        raise InvalidState("sale_id", f"{sale.number} is already packed")
+    sale.pack_status = StageStatus.AUTHORISED
+    await session.flush()
+    return sale
+
+
+async def ship_sale(
+    session: AsyncSession,
+    *,
+    sale_id: int,
+    carrier: str,
+    tracking_number: str = "",
+    shipped_at: datetime | None = None,
+) -> Shipment:
+    """Ship a packed sale with a carrier: its picked stock leaves the location."""
+    carrier = required_text(carrier, field="carrier", max_length=100)
+    tracking_number = optional_text(tracking_number, field="tracking_number", max_length=100)
+    sale = await _open_sale(session, sale_id)
+    if sale.pick_status != StageStatus.AUTHORISED or sale.pack_status != StageStatus.AUTHORISED:
+        raise InvalidState("sale_id", f"{sale.number} must be picked and packed before shipping")
+    if sale.ship_status == StageStatus.AUTHORISED:
+        raise InvalidState("sale_id", f"{sale.number} is already shipped")
+    holdings = [h for h in await sale_holdings(session, sale_id=sale.id) if h.picked > 0]
+    await lock_products(session, [h.product_id for h in holdings])
+    figures = await figures_for(session, [(h.product_id, h.location_id) for h in holdings])
+    leaving: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for holding in holdings:
+        leaving[(holding.product_id, holding.location_id)] += holding.picked
+    for pair, quantity in leaving.items():
+        if figures[pair].on_hand < quantity:  # cannot happen while picks hold stock; on guard
+            raise InsufficientStock("sale_id", f"only {figures[pair].on_hand} on hand to ship")
+    for holding in holdings:
+        record_movement(
+            session,
+            kind=MovementKind.SHIPMENT,
+            product_id=holding.product_id,
+            location_id=holding.location_id,
+            on_hand=-holding.picked,
+            allocated=-holding.picked,
+            picked=-holding.picked,
+            sale_id=sale.id,
+            sale_line_id=holding.sale_line_id,
+        )
+    shipment = Shipment(
+        sale_id=sale.id,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        shipped_at=shipped_at or utcnow(),
+    )
+    session.add(shipment)
+    sale.ship_status = StageStatus.AUTHORISED
+    await session.flush()
+    await session.refresh(sale, ["shipments"])
+    return shipment
+
+
+async def fulfil_sale(
+    session: AsyncSession,
+    *,
+    sale_id: int,
+    mode: FulfilmentMode,
+    carrier: str = "",
+    tracking_number: str = "",
+) -> Sale:
+    """Take a sale as far as `mode` says; a pick left DRAFT by short stock stops there."""
+    mode = FulfilmentMode(mode)
+    if mode == FulfilmentMode.PICK_PACK_SHIP:
+        required_text(carrier, field="carrier", max_length=100)
+    if mode == FulfilmentMode.NONE:
+        return await get_sale(session, sale_id=sale_id)
+    result = await pick_sale(session, sale_id=sale_id)
+    if not result.picked or mode == FulfilmentMode.PICK:
+        return result.sale
+    sale = await pack_sale(session, sale_id=sale_id)
+    if mode == FulfilmentMode.PICK_PACK_SHIP:
+        await ship_sale(session, sale_id=sale_id, carrier=carrier, tracking_number=tracking_number)
+    return sale

@@ -1,0 +1,116 @@
+"""Invoice a sale (DRAFT or AUTHORISED) and take payments against it (IN-5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db.base import utcnow
+from domain.inventory.errors import InvalidState, InvalidValue
+from domain.inventory.records import load
+from domain.inventory.reference.models import AccountKind
+from domain.inventory.reference.service import load_account
+from domain.inventory.sales.models import Invoice, InvoiceStatus, Payment, SaleStatus
+from domain.inventory.sales.service import get_sale
+from domain.inventory.values import decimal_value, optional_text
+
+
+async def invoice_sale(
+    session: AsyncSession,
+    *,
+    sale_id: int,
+    status: InvoiceStatus = InvoiceStatus.DRAFT,
+    invoice_date: datetime | None = None,
+) -> Invoice:
+    """Invoice the sale's lines, as a DRAFT or directly AUTHORISED."""
+    status = InvoiceStatus(status)
+    if status == InvoiceStatus.VOIDED:
+        raise InvalidValue("status", "an invoice is created DRAFT or AUTHORISED")
+    sale = await get_sale(session, sale_id=sale_id, lock=True)
+    if sale.status == SaleStatus.VOIDED:
+        raise InvalidState("sale_id", f"{sale.number} is voided")
+    if await find_invoice(session, sale_id=sale.id) is not None:
+        raise InvalidState("sale_id", f"{sale.number} is already invoiced")
+    invoice = Invoice(
+        sale_id=sale.id,
+        status=status,
+        invoice_date=invoice_date or utcnow(),
+        currency=sale.currency,
+        subtotal=sum((line.net for line in sale.lines), Decimal("0.00")),
+        tax_total=sum((line.tax for line in sale.lines), Decimal("0.00")),
+        total=sum((line.total for line in sale.lines), Decimal("0.00")),
+        payments=[],
+        credit_notes=[],
+    )
+    session.add(invoice)
+    await session.flush()
+    return invoice
+
+
+async def find_invoice(session: AsyncSession, *, sale_id: int) -> Invoice | None:
+    """The sale's invoice, if it has one."""
+    return await session.scalar(select(Invoice).where(Invoice.sale_id == sale_id))
+
+
+async def get_invoice(session: AsyncSession, *, invoice_id: int, lock: bool = False) -> Invoice:
+    """The invoice with its payments and credit notes, or NotFound."""
+    return await load(session, Invoice, invoice_id, field="invoice_id", lock=lock)
+
+
+async def authorise_invoice(session: AsyncSession, *, invoice_id: int) -> Invoice:
+    """Authorise a draft invoice."""
+    invoice = await get_invoice(session, invoice_id=invoice_id, lock=True)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise InvalidState("invoice_id", f"{invoice.number} is {invoice.status}, not draft")
+    invoice.status = InvoiceStatus.AUTHORISED
+    await session.flush()
+    return invoice
+
+
+async def record_payment(
+    session: AsyncSession,
+    *,
+    invoice_id: int,
+    amount: Decimal,
+    account_id: int,
+    paid_at: datetime | None = None,
+    reference: str = "",
+) -> Payment:
+    """Record money received against an invoice; more than the balance is refused."""
+    amount = decimal_value(amount, field="amount", positive=True, places=2)
+    reference = optional_text(reference, field="reference")
+    # The row lock makes two payments racing for the same balance queue up.
+    invoice = await get_invoice(session, invoice_id=invoice_id, lock=True)
+    if invoice.status == InvoiceStatus.VOIDED:
+        raise InvalidState("invoice_id", f"{invoice.number} is voided")
+    await load_account(session, account_id, kind=AccountKind.BANK, field="account_id")
+    if amount > invoice.balance:
+        raise InvalidValue(
+            "amount", f"{amount} is more than the balance of {invoice.number} ({invoice.balance})"
+        )
+    payment = Payment(
+        invoice_id=invoice.id,
+        account_id=account_id,
+        amount=amount,
+        paid_at=paid_at or utcnow(),
+        reference=reference,
+    )
+    session.add(payment)
+    invoice.payments.append(payment)
+    await session.flush()
+    return payment
+
+
+def select_invoices(
+    *, status: InvoiceStatus | None = None, sale_id: int | None = None
+) -> Select[tuple[Invoice]]:
+    """A query of invoices, newest first, for paging by the caller."""
+    statement = select(Invoice).order_by(Invoice.id.desc())
+    if status is not None:
+        statement = statement.where(Invoice.status == InvoiceStatus(status))
+    if sale_id is not None:
+        statement = statement.where(Invoice.sale_id == sale_id)
+    return statement

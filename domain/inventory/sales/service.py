@@ -1,0 +1,275 @@
+"""Create sale tasks (IN-5, IN-6): check every line, price it, allocate stock on order.
+
+Allocation rule (see docs/inventory.md): an order always allocates, even into negative
+availability (a backorder, as DEAR does); the pick is the gate that needs real stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db.base import utcnow
+from domain.inventory.catalog.models import Product, ProductType
+from domain.inventory.errors import InvalidValue
+from domain.inventory.purchasing.service import order_drop_ship_lines
+from domain.inventory.records import load, load_optional
+from domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
+from domain.inventory.reference.service import Address, load_account
+from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
+from domain.inventory.sales.pricing import price_line
+from domain.inventory.stock.ledger import record_movement
+from domain.inventory.stock.models import Location, MovementKind
+from domain.inventory.values import decimal_value, optional_text, required_text
+
+
+@dataclass
+class _Context:
+    customer: Customer
+    tier: PriceTier | None
+    revenue_account_id: int | None
+    rules: dict[int, TaxRule]
+    products: dict[int, Product]
+
+
+async def _rule(session: AsyncSession, ctx: _Context, rule_id: int | None, field: str) -> TaxRule:
+    if rule_id is None:
+        raise InvalidValue(field, "no tax rule given, and no default applies")
+    if rule_id not in ctx.rules:
+        ctx.rules[rule_id] = await load(session, TaxRule, rule_id, field=field)
+    return ctx.rules[rule_id]
+
+
+async def _product(session: AsyncSession, ctx: _Context, product_id: int, field: str) -> Product:
+    if product_id not in ctx.products:
+        ctx.products[product_id] = await load(session, Product, product_id, field=field)
+    return ctx.products[product_id]
+
+
+def _given_tax(value: Decimal | None, *, field: str, negative: bool) -> Decimal | None:
+    if value is None:
+        return None
+    tax = decimal_value(value, field=field, places=2)
+    if (tax > 0 and negative) or (tax < 0 and not negative):
+        raise InvalidValue(field, "a tax amount has the sign of its line's amount")
+    return tax
+
+
+async def _product_line(
+    session: AsyncSession, ctx: _Context, line: ProductLine, field: str
+) -> tuple[SaleLine, int | None]:
+    product = await _product(session, ctx, line.product_id, f"{field}.product_id")
+    unit_price = line.unit_price
+    if unit_price is None:
+        unit_price = product.price_in(ctx.tier.id) if ctx.tier is not None else None
+        if unit_price is None:
+            raise InvalidValue(
+                f"{field}.unit_price",
+                f"{product.sku} has no price in the sale's price tier; give a unit price",
+            )
+    description = optional_text(line.description, field=f"{field}.description", max_length=400)
+    draft = SaleLine(
+        kind=LineKind.PRODUCT,
+        product_id=product.id,
+        sku=product.sku,
+        description=description or product.name,
+        quantity=decimal_value(line.quantity, field=f"{field}.quantity", positive=True),
+        unit_price=decimal_value(unit_price, field=f"{field}.unit_price", minimum=Decimal(0)),
+        discount_percent=line.discount_percent,
+        revenue_account_id=ctx.revenue_account_id or product.revenue_account_id,
+        drop_ship=product.drop_ship,
+    )
+    return draft, line.tax_rule_id or product.default_tax_rule_id or ctx.customer.tax_rule_id
+
+
+def _service_line(ctx: _Context, line: ServiceLine, field: str) -> tuple[SaleLine, int | None]:
+    draft = SaleLine(
+        kind=LineKind.SERVICE,
+        sku=optional_text(line.sku, field=f"{field}.sku", max_length=100),
+        description=required_text(line.description, field=f"{field}.description", max_length=400),
+        quantity=decimal_value(line.quantity, field=f"{field}.quantity", positive=True),
+        unit_price=decimal_value(line.unit_price, field=f"{field}.unit_price", minimum=Decimal(0)),
+        discount_percent=line.discount_percent,
+        revenue_account_id=ctx.revenue_account_id,
+        drop_ship=False,
+    )
+    return draft, line.tax_rule_id or ctx.customer.tax_rule_id
+
+
+def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[SaleLine, int | None]:
+    try:
+        kind = ChargeKind(line.kind)
+    except ValueError:
+        raise InvalidValue(f"{field}.kind", f"unknown charge kind {line.kind!r}") from None
+    amount = decimal_value(line.amount, field=f"{field}.amount")
+    if kind.is_discount and amount > 0:
+        raise InvalidValue(f"{field}.amount", "a discount is a negative amount")
+    if not kind.is_discount and amount < 0:
+        raise InvalidValue(f"{field}.amount", f"a {kind} charge cannot be negative")
+    description = optional_text(line.description, field=f"{field}.description", max_length=400)
+    draft = SaleLine(
+        kind=LineKind.CHARGE,
+        charge_kind=kind,
+        description=description or kind.replace("_", " ").capitalize(),
+        quantity=Decimal(1),
+        unit_price=amount,
+        discount_percent=Decimal(0),
+        revenue_account_id=ctx.revenue_account_id,
+        drop_ship=False,
+    )
+    return draft, line.tax_rule_id
+
+
+async def _build_line(
+    session: AsyncSession, ctx: _Context, line: SaleLineInput, index: int
+) -> SaleLine:
+    """Check one requested line and turn it into a priced sale line."""
+    field = f"lines[{index}]"
+    if isinstance(line, ProductLine):
+        draft, rule_id = await _product_line(session, ctx, line, field)
+    elif isinstance(line, ServiceLine):
+        draft, rule_id = _service_line(ctx, line, field)
+    elif isinstance(line, ChargeLine):
+        draft, rule_id = _charge_line(ctx, line, field)
+    else:
+        raise InvalidValue(field, f"unknown kind of line {type(line).__name__}")
+    discount = decimal_value(
+        draft.discount_percent, field=f"{field}.discount_percent", minimum=Decimal(0)
+    )
+    if discount > 100:
+        raise InvalidValue(f"{field}.discount_percent", "a discount is at most 100 %")
+    rule = await _rule(session, ctx, rule_id, f"{field}.tax_rule_id")
+    given = _given_tax(line.tax_amount, field=f"{field}.tax_amount", negative=draft.unit_price < 0)
+    amounts = price_line(
+        quantity=draft.quantity,
+        unit_price=draft.unit_price,
+        discount_percent=discount,
+        rule=rule,
+        given_tax=given,
+    )
+    draft.position = index
+    draft.discount_percent = discount
+    draft.tax_rule_id = rule.id
+    draft.tax_given = given is not None
+    draft.net, draft.tax, draft.total = amounts.net, amounts.tax, amounts.total
+    draft.revenue_account_id = draft.revenue_account_id or ctx.customer.revenue_account_id
+    return draft
+
+
+def stock_needs(line: SaleLine, product: Product) -> list[tuple[int, Decimal]]:
+    """The stock products and quantities one line takes: itself, or a kit's components."""
+    if line.drop_ship or product.type == ProductType.SERVICE:
+        return []
+    if product.type == ProductType.KIT:
+        return [(c.component_id, c.quantity * line.quantity) for c in product.components]
+    return [(product.id, line.quantity)]
+
+
+async def create_sale(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    location_id: int,
+    lines: Sequence[SaleLineInput],
+    price_tier_id: int | None = None,
+    currency: str | None = None,
+    sales_rep: str = "",
+    revenue_account_id: int | None = None,
+    reference: str = "",
+    ordered_at: datetime | None = None,
+    billing_name: str = "",
+    shipping_address: Address | None = None,
+) -> Sale:
+    """Create a sale task: price its lines, allocate stock, order drop-ship lines."""
+    customer = await load(session, Customer, customer_id, field="customer_id")
+    await load(session, Location, location_id, field="location_id")
+    tier = await load_optional(
+        session, PriceTier, price_tier_id or customer.price_tier_id, field="price_tier_id"
+    )
+    await load_account(
+        session, revenue_account_id, kind=AccountKind.REVENUE, field="revenue_account_id"
+    )
+    currency = (currency or (tier.currency if tier else "")).strip().upper()
+    if len(currency) != 3:
+        raise InvalidValue("currency", "give a currency or a price tier that has one")
+    if tier is not None and tier.currency != currency:
+        raise InvalidValue("currency", f"price tier {tier.name} is in {tier.currency}")
+    if not lines:
+        raise InvalidValue("lines", "a sale needs at least one line")
+    ctx = _Context(customer, tier, revenue_account_id, {}, {})
+    # One query for every product of the order (their prices and kit parts come with it).
+    product_ids = {line.product_id for line in lines if isinstance(line, ProductLine)}
+    if product_ids:
+        found = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+        ctx.products.update({product.id: product for product in found})
+    sale_lines = [await _build_line(session, ctx, line, i) for i, line in enumerate(lines)]
+    needs = [
+        (line, product_id, quantity)
+        for line in sale_lines
+        if line.product_id is not None
+        for product_id, quantity in stock_needs(line, ctx.products[line.product_id])
+    ]
+    for line, _, quantity in needs:
+        # A kit's component quantity times the line's may need more places than are stored.
+        decimal_value(quantity, field=f"lines[{line.position}].quantity")
+    sale = Sale(
+        customer_id=customer.id,
+        location_id=location_id,
+        price_tier_id=tier.id if tier else None,
+        currency=currency,
+        sales_rep=optional_text(sales_rep, field="sales_rep"),
+        revenue_account_id=revenue_account_id,
+        reference=optional_text(reference, field="reference"),
+        ordered_at=ordered_at or utcnow(),
+        billing_name=optional_text(billing_name, field="billing_name") or customer.name,
+        shipping_address=(
+            shipping_address.as_dict() if shipping_address else dict(customer.shipping_address)
+        ),
+        status=SaleStatus.ORDERED,
+        lines=sale_lines,
+    )
+    session.add(sale)
+    await session.flush()
+    # Allocation never refuses (backorders are allowed), so it needs no stock lock.
+    for line, product_id, quantity in needs:
+        record_movement(
+            session,
+            kind=MovementKind.ALLOCATION,
+            product_id=product_id,
+            location_id=location_id,
+            allocated=quantity,
+            sale_id=sale.id,
+            sale_line_id=line.id,
+        )
+    drop_ship = [(line, ctx.products[line.product_id]) for line in sale_lines if line.drop_ship]
+    await order_drop_ship_lines(session, sale=sale, lines=drop_ship)  # type: ignore[arg-type]
+    await session.flush()
+    return sale
+
+
+async def get_sale(session: AsyncSession, *, sale_id: int, lock: bool = False) -> Sale:
+    """The sale with its lines and shipments, or NotFound."""
+    return await load(session, Sale, sale_id, field="sale_id", lock=lock)
+
+
+def select_sales(
+    *,
+    customer_id: int | None = None,
+    status: SaleStatus | None = None,
+    reference: str | None = None,
+) -> Select[tuple[Sale]]:
+    """A query of sales, newest first, for paging by the caller."""
+    statement = select(Sale).order_by(Sale.id.desc())
+    if customer_id is not None:
+        statement = statement.where(Sale.customer_id == customer_id)
+    if status is not None:
+        statement = statement.where(Sale.status == SaleStatus(status))
+    if reference is not None:
+        statement = statement.where(Sale.reference == reference)
+    return statement

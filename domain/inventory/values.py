@@ -1,0 +1,60 @@
+"""Checks and rounding of the numbers the back office accepts: quantities, prices, rates."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from domain.inventory.errors import InvalidValue
+
+CENT = Decimal("0.01")
+STORED_PLACES = 4
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round half-up to the cent: the one rounding rule of invoices and tax."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def decimal_value(
+    value: Any,
+    *,
+    field: str,
+    minimum: Decimal | None = None,
+    positive: bool = False,
+    places: int = STORED_PLACES,
+) -> Decimal:
+    """`value` as a Decimal with at most `places` decimals, or InvalidValue naming `field`."""
+    if isinstance(value, float | bool) or value is None:
+        raise InvalidValue(field, f"expected an exact decimal number, got {value!r}")
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidValue(field, f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise InvalidValue(field, f"{value!r} is not a finite number")
+    if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        raise InvalidValue(field, f"{number} has more than {places} decimal places")
+    if positive and number <= 0:
+        raise InvalidValue(field, f"must be greater than zero, got {number}")
+    if minimum is not None and number < minimum:
+        raise InvalidValue(field, f"must be at least {minimum}, got {number}")
+    return number
+
+
+def required_text(value: str | None, *, field: str, max_length: int = 200) -> str:
+    """A stripped, non-empty text of at most `max_length` characters."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidValue(field, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidValue(field, f"must be at most {max_length} characters")
+    return text
+
+
+def optional_text(value: str | None, *, field: str, max_length: int = 200) -> str:
+    """A stripped text of at most `max_length` characters; empty when not given."""
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise InvalidValue(field, f"must be at most {max_length} characters")
+    return text

@@ -1,0 +1,230 @@
+"""Store settings (ST-5 … ST-7): one typed object, every value checked before it is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
+from domain.inventory.stock.models import Location
+from domain.stores.errors import InvalidSetting, PriceTierConflict
+from domain.stores.models import (
+    Consolidation,
+    FulfilmentMode,
+    InvoiceStatusSetting,
+    LoadOrdersWhen,
+    MatchProducts,
+    Region,
+    SalesRepresentative,
+    Store,
+    StoreCountryTaxRule,
+    StoreMarketplace,
+    StoreSettings,
+)
+from domain.stores.service import get_store
+
+MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """The settings to change; a field left as None keeps its value (use `clear` to unset)."""
+
+    load_orders_when: LoadOrdersWhen | None = None
+    consolidation: Consolidation | None = None
+    consolidation_time: time | None = None
+    timezone: str | None = None
+    order_download_minutes: int | None = None
+    customer_id: int | None = None
+    fbm_location_id: int | None = None
+    process_fba_orders: bool | None = None
+    fba_location_id: int | None = None
+    fulfilment_mode: FulfilmentMode | None = None
+    invoice_status: InvoiceStatusSetting | None = None
+    revenue_account_id: int | None = None
+    sales_representative: SalesRepresentative | None = None
+    match_products: MatchProducts | None = None
+    create_product_if_not_found: bool | None = None
+    amazon_is_master: bool | None = None
+    update_stock_levels: bool | None = None
+    line_tax_rule_id: int | None = None
+    charge_tax_rule_id: int | None = None
+    tax_free_rule_id: int | None = None
+    payment_account_id: int | None = None
+    country_tax_rules: Mapping[str, int] | None = None
+    # Names of optional references to set back to "none" (e.g. fbm_location_id = all locations).
+    clear: frozenset[str] = frozenset()
+
+
+CLEARABLE = frozenset(
+    {"customer_id", "fbm_location_id", "fba_location_id", "revenue_account_id",
+     "line_tax_rule_id", "charge_tax_rule_id", "tax_free_rule_id", "payment_account_id"}
+)  # fmt: skip
+
+_REFERENCES: dict[str, tuple[type, str]] = {
+    "customer_id": (Customer, "customer"),
+    "fbm_location_id": (Location, "location"),
+    "fba_location_id": (Location, "location"),
+    "revenue_account_id": (Account, "account"),
+    "payment_account_id": (Account, "account"),
+    "line_tax_rule_id": (TaxRule, "tax rule"),
+    "charge_tax_rule_id": (TaxRule, "tax rule"),
+    "tax_free_rule_id": (TaxRule, "tax rule"),
+}
+
+
+def camel(name: str) -> str:
+    """The API's name of a settings field (fbm_location_id → fbmLocationId)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+async def _check_reference(session: AsyncSession, name: str, value: int) -> None:
+    model, what = _REFERENCES[name]
+    record = await session.get(model, value)
+    if record is None:
+        raise InvalidSetting(camel(name), f"no {what} with id {value}")
+    if name == "revenue_account_id" and record.kind is not AccountKind.REVENUE:
+        raise InvalidSetting(camel(name), f"account {record.code} is not a revenue account")
+    if name == "payment_account_id" and record.kind is not AccountKind.BANK:
+        raise InvalidSetting(camel(name), f"account {record.code} cannot receive payments")
+    if name == "tax_free_rule_id" and not record.tax_free:
+        raise InvalidSetting(camel(name), f"tax rule {record.name!r} is not tax free")
+
+
+async def update_settings(
+    session: AsyncSession, *, store_id: int, change: SettingsChange
+) -> StoreSettings:
+    """Apply `change` to the store's settings, or refuse it whole with the field at fault."""
+    store = await get_store(session, store_id=store_id)
+    settings = store.settings
+    unknown = change.clear - CLEARABLE
+    if unknown:
+        raise InvalidSetting(camel(sorted(unknown)[0]), "this setting cannot be cleared")
+    values: dict[str, Any] = {
+        f.name: getattr(change, f.name)
+        for f in fields(change)
+        if f.name not in ("clear", "country_tax_rules") and getattr(change, f.name) is not None
+    }
+    for name in values.keys() & _REFERENCES.keys():
+        await _check_reference(session, name, values[name])
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidSetting("timezone", f"unknown time zone {values['timezone']!r}") from None
+    minutes = values.get("order_download_minutes")
+    if minutes is not None and not MIN_DOWNLOAD_MINUTES <= minutes <= 24 * 60:
+        raise InvalidSetting(
+            "orderDownloadMinutes",
+            f"must be between {MIN_DOWNLOAD_MINUTES} and 1440 minutes, not {minutes}",
+        )
+    # Validate the result as a whole, so no combination of changes leaves it inconsistent.
+    merged = {c.name: getattr(settings, c.name) for c in StoreSettings.__table__.columns}
+    merged.update(values)
+    for name in change.clear:
+        merged[name] = None
+    if merged["process_fba_orders"] and merged["fba_location_id"] is None:
+        raise InvalidSetting(
+            "fbaLocationId", "choose a location for Amazon-fulfilled orders, or do not process them"
+        )
+    if merged["create_product_if_not_found"] and merged["match_products"] is MatchProducts.MANUAL:
+        raise InvalidSetting(
+            "createProductIfNotFound", "products can only be created when matching BY_SKU"
+        )
+    rules = dict(change.country_tax_rules) if change.country_tax_rules is not None else None
+    if rules is not None:
+        if store.region is not Region.EU and rules:
+            raise InvalidSetting("countryTaxRules", "destination-country rules are for EU stores")
+        for country, rule_id in rules.items():
+            if len(country) != 2 or not country.isalpha():
+                raise InvalidSetting("countryTaxRules", f"{country!r} is not a country code")
+            if await session.get(TaxRule, rule_id) is None:
+                raise InvalidSetting("countryTaxRules", f"no tax rule with id {rule_id}")
+    for name, value in merged.items():
+        if name != "store_id":
+            setattr(settings, name, value)
+    if rules is not None:
+        settings.country_tax_rules = [
+            StoreCountryTaxRule(country_code=country.upper(), tax_rule_id=rule_id)
+            for country, rule_id in sorted(rules.items())
+        ]
+    await session.flush()
+    return settings
+
+
+def tax_mapping_gaps(store: Store) -> list[str]:
+    """ST-6: what the tax mapping still lacks; orders are skipped at download until it is empty."""
+    settings = store.settings
+    gaps = []
+    if settings.line_tax_rule_id is None:
+        gaps.append("default tax rule for lines")
+    if settings.charge_tax_rule_id is None:
+        gaps.append("default tax rule for additional charges")
+    if store.region is Region.EU:
+        mapped = {rule.country_code for rule in settings.country_tax_rules}
+        for entry in store.marketplaces:
+            country = entry.marketplace.country_code
+            if entry.enabled and country not in mapped:
+                gaps.append(f"tax rule for destination {country}")
+    elif settings.tax_free_rule_id is None:
+        gaps.append("tax-free rule")
+    return gaps
+
+
+async def set_marketplace(
+    session: AsyncSession,
+    *,
+    store_id: int,
+    marketplace_id: str,
+    enabled: bool | None = None,
+    price_tier_id: int | None = None,
+    clear_price_tier: bool = False,
+) -> StoreMarketplace:
+    """Turn a marketplace on or off, and choose its price tier (ST-5, ST-7)."""
+    store = await get_store(session, store_id=store_id)
+    entry = next((m for m in store.marketplaces if m.marketplace_id == marketplace_id), None)
+    if entry is None:
+        raise InvalidSetting(
+            "marketplaceId", f"the store does not sell in marketplace {marketplace_id}"
+        )
+    if price_tier_id is not None:
+        await _check_price_tier(session, entry, price_tier_id)
+        entry.price_tier_id = price_tier_id
+    if clear_price_tier:
+        entry.price_tier_id = None
+    if enabled is not None:
+        entry.enabled = enabled
+    await session.flush()
+    return entry
+
+
+async def _check_price_tier(session: AsyncSession, entry: StoreMarketplace, tier_id: int) -> None:
+    tier = await session.get(PriceTier, tier_id)
+    if tier is None:
+        raise InvalidSetting("priceTierId", f"no price tier with id {tier_id}")
+    currency = entry.marketplace.currency
+    if tier.currency != currency:
+        raise PriceTierConflict(
+            "priceTierId",
+            f"price tier {tier.name!r} is in {tier.currency}, but {entry.marketplace.name} "
+            f"sells in {currency}",
+        )
+    users = await session.scalars(
+        select(StoreMarketplace).where(
+            StoreMarketplace.price_tier_id == tier_id, StoreMarketplace.id != entry.id
+        )
+    )
+    for other in users:
+        if other.marketplace.currency != currency:
+            raise PriceTierConflict(
+                "priceTierId",
+                f"price tier {tier.name!r} already serves {other.marketplace.name} in "
+                f"{other.marketplace.currency}; use one price tier per currency",
+            )

@@ -1,0 +1,64 @@
+"""End-to-end fixtures: the real app, talking to an in-process sandbox Amazon on virtual time."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from server.app import create_app
+from server.sandbox.app import create_sandbox_app
+from server.sandbox.clock import SandboxClock
+
+SANDBOX = "http://sandbox.test"
+
+
+@pytest.fixture
+def sandbox_app():  # type: ignore[no-untyped-def]
+    """A small seeded sandbox Amazon whose clock moves only when told (or when clients wait)."""
+    return create_sandbox_app(seed=7, size="tiny", clock=SandboxClock())
+
+
+@pytest.fixture
+def sandbox(sandbox_app):  # type: ignore[no-untyped-def]
+    return sandbox_app.state.sandbox
+
+
+@pytest.fixture
+def sellers(sandbox):  # type: ignore[no-untyped-def]
+    """The sandbox's sellers by region: NA and EU."""
+    return {seller.region: seller for seller in sandbox.state.sellers.values()}
+
+
+@pytest.fixture
+async def app(settings, sessions, sandbox_app, sandbox):  # type: ignore[no-untyped-def]
+    """Skuport, whose Amazon calls go to the sandbox and whose waits are virtual."""
+    clock = sandbox.state.clock
+    application = create_app(
+        settings,
+        clock=clock,
+        amazon_transport=httpx.ASGITransport(app=sandbox_app),
+        amazon_sleep=clock.sleep,
+    )
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def connect_input():  # type: ignore[no-untyped-def]
+    """Build the connectStore input for a sandbox seller."""
+    return _connect_input
+
+
+def _connect_input(seller, **overrides):  # type: ignore[no-untyped-def]
+    values = {
+        "name": f"{seller.region} store",
+        "region": seller.region,
+        "sellingPartnerId": seller.seller_id,
+        "lwaClientId": seller.client_id,
+        "lwaClientSecret": seller.client_secret,
+        "refreshToken": seller.refresh_token,
+        "apiEndpoint": SANDBOX,
+        "tokenUrl": f"{SANDBOX}/auth/o2/token",
+    }
+    values.update(overrides)
+    return values
