@@ -4,6 +4,8 @@ from domain.auth import models as auth_models
 from domain.catalog import models as catalog_models
 from domain.inventory import models as inventory_models
 from domain.jobs import models as jobs_models
+from domain.orders import models as orders_models
+from domain.stock_sync import models as stock_sync_models
 from domain.stores import models as stores_models
 
 __all__ = [
@@ -11,5 +13,7 @@ __all__ = [
     "catalog_models",
     "inventory_models",
     "jobs_models",
+    "orders_models",
+    "stock_sync_models",
     "stores_models",
 ]

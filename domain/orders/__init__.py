@@ -1,0 +1,1 @@
+"""Amazon orders into sales: download, pending orders, processing, payments, logs."""
