@@ -305,7 +305,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
 class _BadId(ValueError):
     def __init__(self, field: str, value: str) -> None:
         super().__init__(f"{value!r} is not an id")
-        self.field = field
+        self.field = camel(field)
 
 
 def _store_id(value: strawberry.ID) -> int:

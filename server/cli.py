@@ -134,14 +134,18 @@ def cmd_sandbox(_settings: Settings, args: argparse.Namespace) -> None:
     from server.sandbox.cli import run_sandbox
 
     ensure_port_free(args.host, args.port)
-    run_sandbox(host=args.host, port=args.port, seed=args.seed)
+    run_sandbox(host=args.host, port=args.port, seed=args.seed, size=args.size)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from server.demo import run_demo
 
     run_demo(
-        settings, server_port=args.port, jupyter_port=args.jupyter_port, open_browser=args.open
+        settings,
+        server_port=args.port,
+        jupyter_port=args.jupyter_port,
+        sandbox_port=args.sandbox_port,
+        open_browser=args.open,
     )
 
 
@@ -177,11 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8100)
     sandbox.add_argument("--seed", type=int, default=1)
+    sandbox.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
     sandbox.set_defaults(handler=cmd_sandbox)
 
     demo = commands.add_parser("demo", help="server, scheduler, sandbox Amazon and JupyterLab")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--jupyter-port", type=int, default=8888)
+    demo.add_argument("--sandbox-port", type=int, default=8100)
     demo.add_argument("--open", action="store_true", help="open JupyterLab in a browser")
     demo.set_defaults(handler=cmd_demo)
     return parser
@@ -194,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         # Migration chatter is noise for a user running a command.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # Our SP-API client logs each call with its wait and request id; httpx's line repeats it.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         args.handler(settings, args)
     except (CommandError, ConfigError) as exc:
         print(f"skuport: error: {exc}", file=sys.stderr)

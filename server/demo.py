@@ -11,16 +11,20 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from domain.auth import Role, authenticate, create_token
 from domain.db import create_engine, create_session_factory, transaction
 from domain.db.migrate import upgrade
 from server.app import create_app
 from server.config import Settings
+from server.demo_setup import connect_demo_stores
+from server.sandbox.app import create_sandbox_app
+from server.sandbox.clock import SandboxClock
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -78,7 +82,7 @@ def start_jupyter(port: int, token: str, env: dict[str, str]) -> subprocess.Pope
     return subprocess.Popen(command, env=env)
 
 
-async def _serve(servers: list[uvicorn.Server]) -> None:
+async def _serve(servers: list[uvicorn.Server], app: Starlette) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
@@ -87,18 +91,43 @@ async def _serve(servers: list[uvicorn.Server]) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop)
-    await asyncio.gather(*(server.serve() for server in servers))
+    await asyncio.gather(*(server.serve() for server in servers), _set_up_stores(servers, app))
+
+
+async def _set_up_stores(servers: list[uvicorn.Server], app: Starlette) -> None:
+    """Once both servers listen, connect the sandbox sellers and start their catalog downloads."""
+    while not all(server.started for server in servers):
+        if any(server.should_exit for server in servers):
+            return
+        await asyncio.sleep(0.1)
+    try:
+        stores = await connect_demo_stores(app.state.services)
+    except Exception as exc:
+        # The demo still runs; the analyst can connect stores in runbook 01.
+        print(f"Could not connect the sandbox stores automatically: {exc}", flush=True)
+        return
+    if stores:
+        print(
+            f"Connected {len(stores)} sandbox stores; their catalogs are downloading.", flush=True
+        )
 
 
 def run_demo(
-    settings: Settings, *, server_port: int, jupyter_port: int, open_browser: bool = False
+    settings: Settings,
+    *,
+    server_port: int,
+    jupyter_port: int,
+    sandbox_port: int = 8100,
+    open_browser: bool = False,
 ) -> None:
     """Prepare, start everything, print where to go, and stop it all on Ctrl-C."""
     from server.cli import ensure_port_free, run_async
 
     host = "127.0.0.1"
-    for port in (server_port, jupyter_port):
+    for port in (server_port, jupyter_port, sandbox_port):
         ensure_port_free(host, port)
+    sandbox_url = f"http://{host}:{sandbox_port}"
+    settings = replace(settings, sandbox_url=sandbox_url)
     graphql_url = f"http://{host}:{server_port}/graphql"
     connection = run_async(
         prepare_demo(settings, server_url=graphql_url, folder=Path.cwd()), settings.database_url
@@ -110,6 +139,7 @@ def run_demo(
     print(
         "\nSkuport demo is starting:\n"
         f"  GraphQL API + GraphiQL  {graphql_url}\n"
+        f"  sandbox Amazon          {sandbox_url} (control API under /_sandbox/)\n"
         f"  API token (admin)       {connection.token}\n"
         f"  JupyterLab runbooks     {lab_url}\n"
         "Press Ctrl-C to stop everything.\n",
@@ -119,11 +149,19 @@ def run_demo(
         import webbrowser
 
         webbrowser.open(lab_url)
-    server = _QuietServer(
-        uvicorn.Config(create_app(settings), host=host, port=server_port, log_level="warning")
-    )
+    # The sandbox Amazon runs in this process, on real time; Skuport waits for Amazon on the
+    # sandbox's clock, so report and feed delays pass in moments instead of minutes.
+    sandbox_app = create_sandbox_app(seed=1, size="demo", clock=SandboxClock(speed=1.0))
+    clock = sandbox_app.state.sandbox.state.clock
+    app = create_app(settings, clock=clock, amazon_sleep=clock.sleep)
+    servers = [
+        _QuietServer(uvicorn.Config(app, host=host, port=server_port, log_level="warning")),
+        _QuietServer(
+            uvicorn.Config(sandbox_app, host=host, port=sandbox_port, log_level="warning")
+        ),
+    ]
     try:
-        asyncio.run(_serve([server]))
+        asyncio.run(_serve(servers, app))
     finally:
         jupyter.terminate()
         try:
