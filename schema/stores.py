@@ -22,6 +22,7 @@ from domain.stores.service import (
 )
 from domain.stores.settings import (
     SettingsChange,
+    camel,
     set_marketplace,
     tax_mapping_gaps,
     update_settings,
