@@ -1,5 +1,7 @@
 """Runbook widgets. They talk to the Skuport server over GraphQL/HTTP only."""
 
+from widgets.catalog import CatalogWidget
+from widgets.catalog_actions import ChangesPanel, ProductPicker
 from widgets.client import SkuportClient, SkuportError, find_connection
 from widgets.runs import RunsWidget
 from widgets.status import StatusPanel
@@ -14,7 +16,10 @@ def connect() -> SkuportClient:
 
 
 __all__ = [
+    "CatalogWidget",
+    "ChangesPanel",
     "ConnectStoreWidget",
+    "ProductPicker",
     "RunsWidget",
     "SkuportClient",
     "SkuportError",

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.amazon.catalog import CatalogItem
 from domain.catalog.facts import ProductFacts, Variation, facts_of, variation_of
 from domain.catalog.linking import (
+    KnownProducts,
     LinkPolicy,
     apply_facts_as_master,
     fill_missing_price,
@@ -178,6 +179,23 @@ async def _apply(
             )
         )
     }
+    parents = {lst.variation.parent_asin for lst in batch if lst.variation is not None}
+    families = {
+        f.parent_asin: f
+        for f in await session.scalars(
+            select(CatalogFamily).where(
+                CatalogFamily.store_id == store_id, CatalogFamily.parent_asin.in_(parents)
+            )
+        )
+    }
+    known = None
+    if policy.automatic:
+        known = await KnownProducts.load(
+            session,
+            store_id=store_id,
+            asins={lst.row.asin for lst in batch},
+            skus={lst.facts.sku for lst in batch},
+        )
     for listing in batch:
         row = listing.row
         entry = existing.get((row.seller_sku, row.asin))
@@ -196,11 +214,11 @@ async def _apply(
             summary.new_entries += 1
         _refresh(entry, listing, target, token, now)
         if listing.variation is not None:
-            entry.family = await _family(session, store_id, listing)
+            entry.family = _family(session, families, store_id, listing)
         # A bad listing is skipped with its reason; the savepoint keeps the rest of the batch.
         try:
             async with session.begin_nested():
-                await _link(session, entry, listing, target, policy, summary)
+                await _link(session, entry, listing, target, policy, summary, known)
         except InventoryError as exc:
             summary.skipped.append((_label(row), f"{exc.field}: {exc.message}"))
 
@@ -225,17 +243,15 @@ def _refresh(
     entry.sync_token = token
 
 
-async def _family(session: AsyncSession, store_id: int, listing: Listing) -> CatalogFamily:
+def _family(
+    session: AsyncSession, families: dict[str, CatalogFamily], store_id: int, listing: Listing
+) -> CatalogFamily:
     assert listing.variation is not None
-    family = await session.scalar(
-        select(CatalogFamily).where(
-            CatalogFamily.store_id == store_id,
-            CatalogFamily.parent_asin == listing.variation.parent_asin,
-        )
-    )
+    family = families.get(listing.variation.parent_asin)
     if family is None:
         family = CatalogFamily(store_id=store_id, parent_asin=listing.variation.parent_asin)
         session.add(family)
+        families[family.parent_asin] = family
     family.title = listing.parent_title or listing.variation.parent_asin
     family.themes = list(listing.variation.themes)
     return family
@@ -248,6 +264,7 @@ async def _link(
     target: MarketplaceTarget,
     policy: LinkPolicy,
     summary: DownloadSummary,
+    known: KnownProducts | None,
 ) -> None:
     if entry.product_id is not None:
         if policy.amazon_is_master:
@@ -257,7 +274,12 @@ async def _link(
     if not policy.automatic:
         return  # CA-10: with MANUAL matching nothing is linked automatically
     outcome = await find_or_create_product(
-        session, entry=entry, facts=listing.facts, policy=policy, price_tier_id=target.price_tier_id
+        session,
+        entry=entry,
+        facts=listing.facts,
+        policy=policy,
+        price_tier_id=target.price_tier_id,
+        known=known,
     )
     if outcome.product is None:
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -103,6 +103,46 @@ async def product_family_for(
     return found
 
 
+@dataclass
+class KnownProducts:
+    """A batch's look-ups done once: products linked by ASIN and products by SKU."""
+
+    by_asin: dict[str, int] = field(default_factory=dict)
+    by_sku: dict[str, Product] = field(default_factory=dict)
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, *, store_id: int, asins: set[str], skus: set[str]
+    ) -> KnownProducts:
+        linked = await session.execute(
+            select(CatalogEntry.asin, CatalogEntry.product_id).where(
+                CatalogEntry.store_id == store_id,
+                CatalogEntry.asin.in_(asins),
+                CatalogEntry.product_id.is_not(None),
+            )
+        )
+        products = await session.scalars(
+            select(Product).where(func.lower(Product.sku).in_([s.lower() for s in skus]))
+        )
+        return cls(
+            by_asin={asin: product_id for asin, product_id in linked.all()},
+            by_sku={p.sku.lower(): p for p in products},
+        )
+
+    async def product_for(
+        self, session: AsyncSession, entry: CatalogEntry, facts: ProductFacts
+    ) -> Product | None:
+        """CA-3 steps 2 and 3: by the Amazon id linked in this store, then by SKU."""
+        product_id = self.by_asin.get(entry.asin)
+        if product_id is not None:
+            return await session.get(Product, product_id)
+        return self.by_sku.get(facts.sku.lower())
+
+    def remember(self, entry: CatalogEntry, product: Product) -> None:
+        self.by_asin[entry.asin] = product.id
+        self.by_sku[product.sku.lower()] = product
+
+
 async def find_or_create_product(
     session: AsyncSession,
     *,
@@ -110,11 +150,15 @@ async def find_or_create_product(
     facts: ProductFacts,
     policy: LinkPolicy,
     price_tier_id: int | None,
+    known: KnownProducts | None = None,
 ) -> LinkOutcome:
     """Match by link, then by SKU (CA-3); create when allowed (CA-10)."""
-    product = await linked_product(session, entry)
-    if product is None:
-        product = await find_product_by_sku(session, sku=facts.sku)
+    if known is not None:
+        product = await known.product_for(session, entry, facts)
+    else:
+        product = await linked_product(session, entry)
+        if product is None:
+            product = await find_product_by_sku(session, sku=facts.sku)
     if product is not None:
         if entry.family is not None:
             await product_family_for(session, entry.family, create=False)
@@ -125,6 +169,8 @@ async def find_or_create_product(
         session, entry=entry, facts=facts, tax_rule_id=policy.tax_rule_id
     )
     await _set_price(session, product, entry.price, price_tier_id)
+    if known is not None:
+        known.remember(entry, product)
     return LinkOutcome(product, LinkSource.CREATED, created=True)
 
 

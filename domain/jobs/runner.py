@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,6 +52,9 @@ class RunRecorder:
     message: str = ""
     window_start: datetime | None = None
     window_end: datetime | None = None
+    # Where progress is saved, so that polling clients see it too (set by the JobRunner).
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    _saving: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def skip(self, item: str, reason: str) -> None:
         """Count an item as skipped, saying why (LG-4, OR-8)."""
@@ -62,9 +66,35 @@ class RunRecorder:
         self.errors.append({"item": item, "reason": reason})
 
     async def progress(self, message: str) -> None:
-        """Tell subscribers how far the run has got."""
+        """Tell subscribers how far the run has got, and save it for clients that poll."""
         self.message = message
         await self.bus.publish(self.event(RunStatus.RUNNING))
+        if self.sessions is not None and (self._saving is None or self._saving.done()):
+            # In the background: the job may hold a transaction that this write must wait for.
+            self._saving = asyncio.create_task(self._save_progress())
+
+    async def settle(self) -> None:
+        """Let a pending progress write finish before the final state is written."""
+        if self._saving is not None:
+            await asyncio.gather(self._saving, return_exceptions=True)
+
+    async def _save_progress(self) -> None:
+        assert self.sessions is not None
+        try:
+            async with self.sessions() as session, session.begin():
+                await session.execute(
+                    update(OperationLog)
+                    .where(OperationLog.id == self.log_id)
+                    .values(
+                        processed=self.processed,
+                        skipped=self.skipped,
+                        cancelled=self.cancelled,
+                        message=self.message,
+                    )
+                )
+        except Exception:
+            # Progress is a courtesy; the run's final state is written by the runner regardless.
+            log.warning("could not save the progress of run %s", self.log_id, exc_info=True)
 
     def event(self, status: RunStatus) -> RunEvent:
         return RunEvent(
@@ -199,7 +229,12 @@ class JobRunner:
             )
             session.add(entry)
         recorder = RunRecorder(
-            log_id=entry.id, operation=spec.name, target=target_key, bus=self.bus, clock=self.clock
+            log_id=entry.id,
+            operation=spec.name,
+            target=target_key,
+            bus=self.bus,
+            clock=self.clock,
+            sessions=self.sessions,
         )
         await self.bus.publish(recorder.event(RunStatus.RUNNING))
         context = JobContext(
@@ -234,6 +269,7 @@ async def _finish(
     started: datetime,
     clock: Clock,
 ) -> OperationLog:
+    await recorder.settle()
     finished = clock.now()
     async with sessions() as session, session.begin():
         entry = await session.get_one(OperationLog, recorder.log_id)

@@ -81,3 +81,35 @@ def test_connect_store_runs_as_admin_with_a_store_connected_st3_st5(
     assert "Tax mapping incomplete" in shown  # ST-6: a new store's mapping is empty
     assert "1 store connected" in shown
     assert "may not do this" not in shown and "cannot reach" not in shown
+
+
+def test_catalog_mapping_loads_and_shows_the_catalog_ca1_ca6_ca7(kernel_env, live_server, tokens):
+    """Runbook 02 (CA-1, CA-6, CA-7): loads a connected store's catalog; four steps, no errors."""
+    from widgets import SkuportClient
+    from widgets.stores import CONNECT_SANDBOX_STORE
+
+    # given: a store already connected, as in the demo
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")
+    connected = admin.execute(CONNECT_SANDBOX_STORE, sellerId=seller.seller_id, name=None)
+    assert connected["connectSandboxStore"]["__typename"] == "StoreSaved"
+    # when: run as operations, whose job the mapping is
+    notebook = execute("02_catalog_mapping.ipynb", kernel_env)
+    # then
+    text = outputs_text(notebook)
+    assert f"Connected to {live_server.graphql_url}" in text
+    assert "listings:" in text  # the finished download's message
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    views = [
+        o
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(views) == 4
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert seller.name in shown
+    assert "Load products" in shown and "Show only active" in shown
+    assert "variants)" in shown  # the grid shows the loaded catalog, families as one row
+    assert "may not do this" not in shown and "cannot reach" not in shown

@@ -144,3 +144,28 @@ def test_schedules_refuse_nonsense():
         Every(minutes=0)
     with pytest.raises(ValueError, match="unknown time zone"):
         DailyAt(at=time(1, 0), timezone="Mars/Olympus")
+
+
+async def test_progress_is_saved_for_clients_that_poll(sessions):
+    """BX-4 without a subscription: a running run's counts and message are readable."""
+    seen: dict[str, object] = {}
+
+    async def halfway(context: JobContext) -> None:
+        context.run.processed = 250
+        await context.run.progress("US: 250 of 1000 listings")
+        await context.run.settle()
+        async with context.sessions() as session:
+            entry = await session.get(OperationLog, context.run.log_id)
+            seen.update(status=entry.status, processed=entry.processed, message=entry.message)
+        context.run.processed = 1000
+
+    spec = JobSpec(name="halfway", description="", run=halfway, schedule=Every(minutes=5))
+    final = await runner_for(sessions, ManualClock(START)).run(
+        spec, trigger=Trigger.USER, triggered_by="ana"
+    )
+    assert seen == {
+        "status": RunStatus.RUNNING,
+        "processed": 250,
+        "message": "US: 250 of 1000 listings",
+    }
+    assert final is not None and final.processed == 1000
