@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db.base import Base, CreatedAt
@@ -38,6 +49,7 @@ class ProductFamily(CreatedAt, Base):
     """Variants sharing up to three options, e.g. Size and Colour."""
 
     __tablename__ = "inv_product_families"
+    __table_args__ = (Index("ix_inv_product_families_lower_name", func.lower(text("name"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -59,6 +71,11 @@ class Product(CreatedAt, Base):
     """A product we sell: stock item, service or kit of stock items."""
 
     __tablename__ = "inv_products"
+    # Look-ups are case-insensitive (lower(...) = ...): these keep them off a full scan.
+    __table_args__ = (
+        Index("ix_inv_products_lower_sku", func.lower(text("sku"))),
+        Index("ix_inv_products_lower_name", func.lower(text("name"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(100), unique=True)
