@@ -350,3 +350,40 @@ async def test_the_catalog_download_runs_hourly_for_each_store(gql, store, app):
     async with app.state.services.sessions() as session:
         targets = await CATALOG_DOWNLOAD.targets(session)
     assert [(t.key, t.schedule.minutes) for t in targets] == [(store_id, 60)]
+
+
+async def test_disconnect_removes_the_catalog_and_links_but_keeps_products(
+    gql, store, download, sessions
+):
+    """ST-4: after disconnecting, no catalog entry or family remains; our products stay."""
+    from domain.catalog.models import CatalogFamily
+
+    store_id, _ = await store(createProductIfNotFound=True)
+    await download(store_id)
+    products = await count(sessions, Product)
+    assert await count(sessions, CatalogEntry) > 0
+    await gql("mutation($id: ID!) { disconnectStore(id: $id) { __typename } }", id=store_id)
+    assert await count(sessions, CatalogEntry) == 0
+    assert await count(sessions, CatalogFamily) == 0
+    assert await count(sessions, Product) == products > 0
+
+
+async def test_a_book_listed_without_seller_sku_gets_its_isbn_as_sku(
+    gql, store, download, sandbox, sellers, sessions
+):
+    """CA-4: SKU = seller SKU, else ISBN for books (else ASIN)."""
+    seller = sellers["NA"]
+    key, book = next(
+        (k, lst) for k, lst in sorted(sandbox.state.listings.items())
+        if k[0] == seller.seller_id and lst.product_type == "ABIS_BOOK"
+    )  # fmt: skip
+    del sandbox.state.listings[key]
+    book.sku = ""
+    sandbox.state.listings[(seller.seller_id, "")] = book
+    isbn = dict(sandbox.state.products[book.asin].identifiers)["ISBN"]
+    store_id, _ = await store(createProductIfNotFound=True)
+    await download(store_id)
+    async with sessions() as session:
+        product = await session.scalar(select(Product).where(Product.sku == isbn))
+    assert product is not None
+    assert product.name.startswith("The Quiet Warehouse")
