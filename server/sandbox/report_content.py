@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+import zlib
 from datetime import datetime
 
 from server.sandbox.http import iso
