@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zlib
-import zlib
 from datetime import datetime
 
 from server.sandbox.http import iso
