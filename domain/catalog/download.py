@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.amazon.catalog import CatalogItem
@@ -216,11 +217,21 @@ async def _apply(
         if listing.variation is not None:
             entry.family = _family(session, families, store_id, listing)
         # A bad listing is skipped with its reason; the savepoint keeps the rest of the batch.
-        try:
-            async with session.begin_nested():
-                await _link(session, entry, listing, target, policy, summary, known)
-        except InventoryError as exc:
-            summary.skipped.append((_label(row), f"{exc.field}: {exc.message}"))
+        for attempt in (1, 2):
+            try:
+                async with session.begin_nested():
+                    await _link(session, entry, listing, target, policy, summary, known)
+            except InventoryError as exc:
+                summary.skipped.append((_label(row), f"{exc.field}: {exc.message}"))
+            except IntegrityError:
+                # Another store's download created the same category, brand or family a moment
+                # ago; on the second try it is found instead of created.
+                if known is not None:
+                    known.forget(entry, listing.facts)
+                if attempt == 1:
+                    continue
+                summary.skipped.append((_label(row), "created concurrently elsewhere; run again"))
+            break
 
 
 def _refresh(

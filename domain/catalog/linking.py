@@ -138,6 +138,11 @@ class KnownProducts:
             return await session.get(Product, product_id)
         return self.by_sku.get(facts.sku.lower())
 
+    def forget(self, entry: CatalogEntry, facts: ProductFacts) -> None:
+        """Drop what a rolled-back attempt may have remembered for this listing."""
+        self.by_asin.pop(entry.asin, None)
+        self.by_sku.pop(facts.sku.lower(), None)
+
     def remember(self, entry: CatalogEntry, product: Product) -> None:
         self.by_asin[entry.asin] = product.id
         self.by_sku[product.sku.lower()] = product
