@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 
@@ -29,6 +30,7 @@ from server.sandbox.clock import SandboxClock
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CONNECTION_FILE = Path("var") / "demo-connection.json"
+ORDER_EVERY_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def start_jupyter(port: int, token: str, env: dict[str, str]) -> subprocess.Pope
     return subprocess.Popen(command, env=env)
 
 
-async def _serve(servers: list[uvicorn.Server], app: Starlette) -> None:
+async def _serve(servers: list[uvicorn.Server], app: Starlette, sandbox_url: str) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
@@ -91,15 +93,53 @@ async def _serve(servers: list[uvicorn.Server], app: Starlette) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop)
-    await asyncio.gather(*(server.serve() for server in servers), _set_up_stores(servers, app))
+    await asyncio.gather(
+        *(server.serve() for server in servers),
+        _set_up_stores(servers, app),
+        _feed_orders(servers, sandbox_url),
+    )
+
+
+async def _started(servers: list[uvicorn.Server]) -> bool:
+    """Wait until every server listens; False when the demo is stopped first."""
+    while not all(server.started for server in servers):
+        if any(server.should_exit for server in servers):
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
+async def _feed_orders(servers: list[uvicorn.Server], sandbox_url: str | None) -> None:
+    """New Amazon orders keep arriving in the sandbox, so the demo shows them flowing in."""
+    if not sandbox_url:
+        return
+    if not await _started(servers):
+        return
+    async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
+        sellers = (await http.get("/_sandbox/sellers")).json()["sellers"]
+        turn = 0
+        while not any(server.should_exit for server in servers):
+            seller = sellers[turn % len(sellers)]
+            marketplaces = seller["marketplaces"]
+            marketplace = marketplaces[(turn // len(sellers)) % len(marketplaces)]["id"]
+            try:
+                await http.post(
+                    "/_sandbox/orders",
+                    json={"sellerId": seller["sellerId"], "marketplaceId": marketplace},
+                )
+            except httpx.HTTPError:
+                pass  # the sandbox is shutting down
+            turn += 1
+            for _ in range(ORDER_EVERY_SECONDS * 10):
+                if any(server.should_exit for server in servers):
+                    return
+                await asyncio.sleep(0.1)
 
 
 async def _set_up_stores(servers: list[uvicorn.Server], app: Starlette) -> None:
     """Once both servers listen, connect the sandbox sellers and start their catalog downloads."""
-    while not all(server.started for server in servers):
-        if any(server.should_exit for server in servers):
-            return
-        await asyncio.sleep(0.1)
+    if not await _started(servers):
+        return
     try:
         stores = await connect_demo_stores(app.state.services)
     except Exception as exc:
@@ -161,7 +201,7 @@ def run_demo(
         ),
     ]
     try:
-        asyncio.run(_serve(servers, app))
+        asyncio.run(_serve(servers, app, sandbox_url))
     finally:
         jupyter.terminate()
         try:
