@@ -12,23 +12,45 @@ from strawberry.extensions import (
 )
 
 from schema.catalog import CatalogMutation, CatalogQuery
+from schema.inventory import InventoryMutation, InventoryQuery
 from schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
+from schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
+from schema.orders import OrdersMutation, OrdersQuery
+from schema.stock_sync import StockSyncMutation, StockSyncQuery
 from schema.stores import StoresMutation, StoresQuery
 from schema.system import SystemMutation, SystemQuery
 
 
 @strawberry.type
-class Query(SystemQuery, OperationsQuery, StoresQuery, CatalogQuery):
+class Query(
+    SystemQuery,
+    OperationsQuery,
+    StoresQuery,
+    CatalogQuery,
+    InventoryQuery,
+    StockSyncQuery,
+    OrdersQuery,
+    OrderLogsQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(SystemMutation, OperationsMutation, StoresMutation, CatalogMutation):
+class Mutation(
+    SystemMutation,
+    OperationsMutation,
+    StoresMutation,
+    CatalogMutation,
+    InventoryMutation,
+    StockSyncMutation,
+    OrdersMutation,
+    OrderLogsMutation,
+):
     pass
 
 
 @strawberry.type
-class Subscription(OperationsSubscription):
+class Subscription(OperationsSubscription, OrderLogsSubscription):
     pass
 
 

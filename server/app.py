@@ -24,6 +24,7 @@ from domain.db.migrate import upgrade
 from domain.events import EventBus
 from domain.jobs import JobRegistry, JobRunner
 from domain.security import SecretBox, load_or_create_key
+from domain.stock_sync import wiring as stock_sync_wiring
 from domain.stores.gateway import AmazonGateway
 from schema.context import Services
 from schema.schema import build_schema
@@ -76,6 +77,7 @@ async def build_services(
         bus=bus,
         services={"run_retention_days": settings.run_retention_days, "amazon": amazon},
     )
+    stock_sync_wiring.subscribe(bus, runner=runner)
     return Services(
         engine=engine,
         sessions=sessions,

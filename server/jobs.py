@@ -5,10 +5,16 @@ from __future__ import annotations
 from domain.catalog.scheduled import CATALOG_DOWNLOAD
 from domain.jobs import JobRegistry
 from domain.jobs.housekeeping import HOUSEKEEPING
+from domain.orders.scheduled import ORDERS_CONSOLIDATION, ORDERS_DOWNLOAD
+from domain.stock_sync.scheduled import CONFIRM_SHIPMENTS, STOCK_PUSH
 
 
 def register_jobs(registry: JobRegistry) -> JobRegistry:
     """Add every feature's jobs to `registry`."""
     registry.register(HOUSEKEEPING)
     registry.register(CATALOG_DOWNLOAD)
+    registry.register(ORDERS_DOWNLOAD)
+    registry.register(ORDERS_CONSOLIDATION)
+    registry.register(STOCK_PUSH)
+    registry.register(CONFIRM_SHIPMENTS)
     return registry

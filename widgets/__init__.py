@@ -3,6 +3,9 @@
 from widgets.catalog import CatalogWidget
 from widgets.catalog_actions import ChangesPanel, ProductPicker
 from widgets.client import SkuportClient, SkuportError, find_connection
+from widgets.order_logs import NotificationsWidget, OrderLogWidget
+from widgets.order_operations import OrderRunsWidget
+from widgets.orders import PendingOrdersWidget
 from widgets.runs import RunsWidget
 from widgets.status import StatusPanel
 from widgets.store_list import StoresWidget
@@ -19,6 +22,10 @@ __all__ = [
     "CatalogWidget",
     "ChangesPanel",
     "ConnectStoreWidget",
+    "NotificationsWidget",
+    "OrderLogWidget",
+    "OrderRunsWidget",
+    "PendingOrdersWidget",
     "ProductPicker",
     "RunsWidget",
     "SkuportClient",

@@ -23,10 +23,10 @@ class Reference(enum.StrEnum):
     BANK_ACCOUNT = "bank account"
 
 
-# The reference data has no GraphQL yet; these queries are used as soon as the server's SDL has
-# them (until then they fail validation locally and the setting takes a plain id).
+# Plain lists of the back office's records (customers: the picker list, not the paged
+# `customers` connection, aliased so the root stays "customers").
 REFERENCE_QUERIES: dict[Reference, tuple[str, str]] = {
-    Reference.CUSTOMER: ("query Customers { customers { id name } }", "customers"),
+    Reference.CUSTOMER: ("query Customers { customers: customerList { id name } }", "customers"),
     Reference.LOCATION: ("query Locations { locations { id name } }", "locations"),
     Reference.PRICE_TIER: ("query PriceTiers { priceTiers { id name currency } }", "priceTiers"),
     Reference.TAX_RULE: ("query TaxRules { taxRules { id name } }", "taxRules"),

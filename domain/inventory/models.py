@@ -36,7 +36,12 @@ from domain.inventory.sales.models import (
     Shipment,
     StageStatus,
 )
-from domain.inventory.stock.models import Location, MovementKind, StockMovement
+from domain.inventory.stock.models import (
+    Location,
+    MovementKind,
+    StockCheckpoint,
+    StockMovement,
+)
 
 __all__ = [
     "Account",
@@ -68,6 +73,7 @@ __all__ = [
     "SaleStatus",
     "Shipment",
     "StageStatus",
+    "StockCheckpoint",
     "StockMovement",
     "Supplier",
     "TaxRule",

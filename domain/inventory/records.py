@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.inventory.errors import DuplicateName, NotFound
 
 T = TypeVar("T")
+
+# (model, id) of rows this transaction has locked (or inserted): they cannot change under us
+# until it ends, so locking them again needs no query.
+LOCKED = "inventory.locked"
+
+
+def remember_locked(session: AsyncSession, record: Any) -> None:
+    """Note that this transaction holds `record` (locked or inserted by it)."""
+    session.info.setdefault(LOCKED, set()).add((type(record), record.id))
 
 
 async def load(
@@ -19,6 +29,10 @@ async def load(
     """The `model` row with `record_id`, or NotFound naming `field`."""
     if record_id is None:
         raise NotFound(field, f"no {_label(model)} given")
+    if lock and (model, record_id) in session.info.get(LOCKED, ()):
+        held = await session.get(model, record_id)
+        if held is not None:
+            return held
     if lock:
         # populate_existing: a row already in the session is re-read under the lock.
         statement = (
@@ -28,6 +42,8 @@ async def load(
             .execution_options(populate_existing=True)
         )
         record = await session.scalar(statement)
+        if record is not None:
+            remember_locked(session, record)
     else:
         record = await session.get(model, record_id)
     if record is None:
@@ -65,3 +81,10 @@ async def ensure_unique(
 
 def _label(model: type[Any]) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _release_locks(session: Session, *_transaction: Any) -> None:
+    # Any rollback, a savepoint's too, may have released locks: forget them all.
+    session.info.pop(LOCKED, None)

@@ -113,3 +113,68 @@ def test_catalog_mapping_loads_and_shows_the_catalog_ca1_ca6_ca7(kernel_env, liv
     assert "Load products" in shown and "Show only active" in shown
     assert "variants)" in shown  # the grid shows the loaded catalog, families as one row
     assert "may not do this" not in shown and "cannot reach" not in shown
+
+
+def widget_views(notebook: nbformat.NotebookNode) -> list[dict]:
+    return [
+        o
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+
+
+def test_pending_orders_loads_a_range_and_shows_pending_and_attention_or1_pr1_bx3(
+    kernel_env, live_server, tokens
+):
+    """Runbook 03 (OR-1, PR-1, BX-3): loads the default range of a ready store; no errors."""
+    from tests.widgets.test_order_widgets import ready_store
+    from widgets import SkuportClient
+
+    # given a store whose settings let orders flow, waiting for the daily processing
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")
+    ready_store(admin, seller, consolidation="DAILY")
+    # when run as operations
+    notebook = execute("03_pending_orders.ipynb", kernel_env)
+    # then the load ran and its result is shown in three steps
+    text = outputs_text(notebook)
+    assert f"Connected to {live_server.graphql_url}" in text
+    assert "captured," in text and "skipped" in text  # the finished load's message
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    assert len(widget_views(notebook)) == 3
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert seller.name in shown
+    assert "Load orders" in shown and "Process now" in shown and "Retry selected" in shown
+    assert "pending orders" in shown and "orders need attention" in shown
+    assert "may not do this" not in shown and "cannot reach" not in shown
+
+
+def test_logs_and_operations_shows_the_log_notifications_and_charts_lg1_lg4(
+    kernel_env, live_server, tokens
+):
+    """Runbook 04 (LG-1 … LG-4): log with sales, notifications, runs and two charts."""
+    from tests.widgets.test_order_widgets import ready_store
+    from widgets import PendingOrdersWidget, SkuportClient
+
+    # given a store whose orders were loaded (NONE consolidation: each one a sale)
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")
+    store = ready_store(admin, seller)
+    loaded = PendingOrdersWidget(admin, store_id=store.id, max_pause=0.005).load_orders()
+    assert loaded["status"] == "SUCCEEDED", loaded
+    # when
+    notebook = execute("04_logs_and_operations.ipynb", kernel_env)
+    # then
+    assert f"Connected to {live_server.graphql_url}" in outputs_text(notebook)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    assert len(widget_views(notebook)) == 4
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert f"{loaded['processed']} log entries" in shown
+    assert "Delete log entry" in shown and "Reload order" in shown
+    assert "unread notifications" in shown
+    assert "Orders per day" in shown and "Skip reasons" in shown  # the plotly charts
+    assert f"{loaded['processed']} orders captured" in shown
+    assert "may not do this" not in shown and "cannot reach" not in shown

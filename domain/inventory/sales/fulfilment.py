@@ -20,7 +20,7 @@ from domain.inventory.errors import InsufficientStock, InvalidState
 from domain.inventory.sales.holdings import sale_holdings
 from domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
 from domain.inventory.sales.service import get_sale
-from domain.inventory.stock.ledger import figures_for, lock_products, record_movement
+from domain.inventory.stock.ledger import figures_for, lock_products, record_movements
 from domain.inventory.stock.models import MovementKind
 from domain.inventory.values import optional_text, required_text
 
@@ -79,16 +79,20 @@ async def pick_sale(session: AsyncSession, *, sale_id: int) -> PickResult:
         sale.pick_status = StageStatus.DRAFT
         await session.flush()
         return PickResult(sale=sale, picked=False, shortages=shortages)
-    for holding in holdings:
-        record_movement(
-            session,
-            kind=MovementKind.PICK,
-            product_id=holding.product_id,
-            location_id=holding.location_id,
-            picked=holding.allocated - holding.picked,
-            sale_id=sale.id,
-            sale_line_id=holding.sale_line_id,
-        )
+    await record_movements(
+        session,
+        kind=MovementKind.PICK,
+        movements=[
+            {
+                "product_id": h.product_id,
+                "location_id": h.location_id,
+                "picked": h.allocated - h.picked,
+                "sale_id": sale.id,
+                "sale_line_id": h.sale_line_id,
+            }
+            for h in holdings
+        ],
+    )
     sale.pick_status = StageStatus.AUTHORISED
     await session.flush()
     return PickResult(sale=sale, picked=True)
@@ -131,28 +135,31 @@ async def ship_sale(
     for pair, quantity in leaving.items():
         if figures[pair].on_hand < quantity:  # cannot happen while picks hold stock; on guard
             raise InsufficientStock("sale_id", f"only {figures[pair].on_hand} on hand to ship")
-    for holding in holdings:
-        record_movement(
-            session,
-            kind=MovementKind.SHIPMENT,
-            product_id=holding.product_id,
-            location_id=holding.location_id,
-            on_hand=-holding.picked,
-            allocated=-holding.picked,
-            picked=-holding.picked,
-            sale_id=sale.id,
-            sale_line_id=holding.sale_line_id,
-        )
+    await record_movements(
+        session,
+        kind=MovementKind.SHIPMENT,
+        movements=[
+            {
+                "product_id": h.product_id,
+                "location_id": h.location_id,
+                "on_hand": -h.picked,
+                "allocated": -h.picked,
+                "picked": -h.picked,
+                "sale_id": sale.id,
+                "sale_line_id": h.sale_line_id,
+            }
+            for h in holdings
+        ],
+    )
     shipment = Shipment(
         sale_id=sale.id,
         carrier=carrier,
         tracking_number=tracking_number,
         shipped_at=shipped_at or utcnow(),
     )
-    session.add(shipment)
+    sale.shipments.append(shipment)
     sale.ship_status = StageStatus.AUTHORISED
     await session.flush()
-    await session.refresh(sale, ["shipments"])
     return shipment
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.base import utcnow
 from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.records import load
+from domain.inventory.records import load, remember_locked
 from domain.inventory.reference.models import AccountKind
 from domain.inventory.reference.service import load_account
 from domain.inventory.sales.models import Invoice, InvoiceStatus, Payment, SaleStatus
@@ -47,6 +47,7 @@ async def invoice_sale(
     )
     session.add(invoice)
     await session.flush()
+    remember_locked(session, invoice)
     return invoice
 
 

@@ -18,13 +18,13 @@ from domain.db.base import utcnow
 from domain.inventory.catalog.models import Product, ProductType
 from domain.inventory.errors import InvalidValue
 from domain.inventory.purchasing.service import order_drop_ship_lines
-from domain.inventory.records import load, load_optional
+from domain.inventory.records import load, load_optional, remember_locked
 from domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
 from domain.inventory.reference.service import Address, load_account
 from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
 from domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
 from domain.inventory.sales.pricing import price_line
-from domain.inventory.stock.ledger import record_movement
+from domain.inventory.stock.ledger import record_movements
 from domain.inventory.stock.models import Location, MovementKind
 from domain.inventory.values import decimal_value, optional_text, required_text
 
@@ -233,20 +233,26 @@ async def create_sale(
         ),
         status=SaleStatus.ORDERED,
         lines=sale_lines,
+        shipments=[],
     )
     session.add(sale)
     await session.flush()
+    remember_locked(session, sale)  # a sale this transaction created is its own
     # Allocation never refuses (backorders are allowed), so it needs no stock lock.
-    for line, product_id, quantity in needs:
-        record_movement(
-            session,
-            kind=MovementKind.ALLOCATION,
-            product_id=product_id,
-            location_id=location_id,
-            allocated=quantity,
-            sale_id=sale.id,
-            sale_line_id=line.id,
-        )
+    await record_movements(
+        session,
+        kind=MovementKind.ALLOCATION,
+        movements=[
+            {
+                "product_id": product_id,
+                "location_id": location_id,
+                "allocated": quantity,
+                "sale_id": sale.id,
+                "sale_line_id": line.id,
+            }
+            for line, product_id, quantity in needs
+        ],
+    )
     drop_ship = [(line, ctx.products[line.product_id]) for line in sale_lines if line.drop_ship]
     await order_drop_ship_lines(session, sale=sale, lines=drop_ship)  # type: ignore[arg-type]
     await session.flush()

@@ -11,16 +11,17 @@ IMMEDIATE), so writers are serialised and the lock query is a no-op.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, insert, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db.base import utcnow
 from domain.inventory.catalog.models import Product
 from domain.inventory.events import note_availability_change
-from domain.inventory.stock.models import MovementKind, StockMovement
+from domain.inventory.stock.models import MovementKind, StockCheckpoint, StockMovement
 
 ZERO = Decimal(0)
 
@@ -64,23 +65,159 @@ def sums() -> tuple[Any, Any, Any]:
     )
 
 
+# A pair whose movements since its last checkpoint reach this many gets a new checkpoint.
+CHECKPOINT_EVERY = 200
+# Above this many pairs at once (a big receipt's publication) one plain grouped sum is used.
+MAX_CHECKPOINTED_PAIRS = 50
+
+
 async def figures_for(
     session: AsyncSession, pairs: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], StockFigure]:
-    """Figures for each (product, location) pair; pairs without movements are all zero."""
+    """Figures for each (product, location) pair; pairs without movements are all zero.
+
+    Each figure is the pair's latest checkpoint plus the movements after it (one statement),
+    so its cost does not grow with the product's history. On SQLite, where every transaction
+    holds the write lock, a pair with many movements since its checkpoint gets a new one.
+    PostgreSQL writes none: ordering allocates without a lock, so a movement with a smaller
+    id may still be uncommitted when a checkpoint is taken — it would be missed for ever.
+    """
     wanted = sorted(set(pairs))
     result = {(p, loc): StockFigure(product_id=p, location_id=loc) for p, loc in wanted}
     if not wanted:
         return result
+    if len(wanted) > MAX_CHECKPOINTED_PAIRS:
+        await _plain_figures(session, wanted, result)
+        return result
+    cp = StockCheckpoint
+    tail = []
+    for product_id, location_id in wanted:
+        upto = (
+            select(func.coalesce(func.max(cp.upto_movement_id), 0))
+            .where(cp.product_id == product_id, cp.location_id == location_id)
+            .scalar_subquery()
+        )
+        tail.append(
+            and_(
+                StockMovement.product_id == product_id,
+                StockMovement.location_id == location_id,
+                StockMovement.id > upto,
+            )
+        )
+    movements = (
+        select(
+            literal(0).label("base"),
+            StockMovement.product_id,
+            StockMovement.location_id,
+            *sums(),
+            func.count(StockMovement.id),
+            func.max(StockMovement.id),
+        )
+        .where(or_(*tail))
+        .group_by(StockMovement.product_id, StockMovement.location_id)
+    )
+    latest = (
+        select(func.max(cp.id))
+        .where(
+            cp.product_id.in_({p for p, _ in wanted}),
+            cp.location_id.in_({loc for _, loc in wanted}),
+        )
+        .group_by(cp.product_id, cp.location_id)
+    )
+    checkpoints = select(
+        literal(1).label("base"),
+        cp.product_id,
+        cp.location_id,
+        cp.on_hand,
+        cp.allocated,
+        cp.picked,
+        literal(0),
+        cp.upto_movement_id,
+    ).where(cp.id.in_(latest))
+    since: dict[tuple[int, int], tuple[int, int]] = {}
+    for (
+        base,
+        product_id,
+        location_id,
+        on_hand,
+        allocated,
+        picked,
+        count,
+        last,
+    ) in await session.execute(union_all(movements, checkpoints)):
+        pair = (product_id, location_id)
+        if pair not in result:
+            continue  # a checkpoint of another location of a wanted product
+        before = result[pair]
+        result[pair] = replace(
+            before,
+            on_hand=before.on_hand + Decimal(on_hand),
+            allocated=before.allocated + Decimal(allocated),
+            picked=before.picked + Decimal(picked),
+        )
+        if not base:
+            since[pair] = (count, last)
+    if session.get_bind().dialect.name == "sqlite":
+        due = [(pair, last) for pair, (count, last) in since.items() if count >= CHECKPOINT_EVERY]
+        if due:
+            await session.execute(
+                insert(StockCheckpoint),
+                [
+                    {
+                        "product_id": product_id,
+                        "location_id": location_id,
+                        "upto_movement_id": last,
+                        "on_hand": result[(product_id, location_id)].on_hand,
+                        "allocated": result[(product_id, location_id)].allocated,
+                        "picked": result[(product_id, location_id)].picked,
+                        "created_at": utcnow(),
+                    }
+                    for (product_id, location_id), last in due
+                ],
+            )
+    return result
+
+
+async def _plain_figures(
+    session: AsyncSession,
+    wanted: list[tuple[int, int]],
+    result: dict[tuple[int, int], StockFigure],
+) -> None:
+    # Two plain IN lists, not a row-value IN: SQLite scans the whole ledger for the latter.
     rows = await session.execute(
         select(StockMovement.product_id, StockMovement.location_id, *sums())
-        .where(tuple_(StockMovement.product_id, StockMovement.location_id).in_(wanted))
+        .where(
+            StockMovement.product_id.in_({p for p, _ in wanted}),
+            StockMovement.location_id.in_({loc for _, loc in wanted}),
+        )
         .group_by(StockMovement.product_id, StockMovement.location_id)
     )
     for product_id, location_id, on_hand, allocated, picked in rows:
-        result[(product_id, location_id)] = StockFigure(
+        if (product_id, location_id) in result:
+            result[(product_id, location_id)] = StockFigure(
+                product_id=product_id,
+                location_id=location_id,
+                on_hand=Decimal(on_hand),
+                allocated=Decimal(allocated),
+                picked=Decimal(picked),
+            )
+
+
+async def totals_for(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, StockFigure]:
+    """Figures of each product summed over all locations, in one query."""
+    wanted = sorted(set(product_ids))
+    result = {p: StockFigure(product_id=p, location_id=None) for p in wanted}
+    if not wanted:
+        return result
+    rows = await session.execute(
+        select(StockMovement.product_id, *sums())
+        .where(StockMovement.product_id.in_(wanted))
+        .group_by(StockMovement.product_id)
+    )
+    for product_id, on_hand, allocated, picked in rows:
+        result[product_id] = StockFigure(
             product_id=product_id,
-            location_id=location_id,
+            location_id=None,
             on_hand=Decimal(on_hand),
             allocated=Decimal(allocated),
             picked=Decimal(picked),
@@ -123,3 +260,42 @@ def record_movement(
             session, product_id=product_id, location_id=location_id, delta=on_hand - allocated
         )
     return movement
+
+
+async def record_movements(
+    session: AsyncSession, *, kind: MovementKind, movements: Iterable[dict[str, Any]]
+) -> None:
+    """Append many movements of one kind in one statement; each dict holds `product_id`,
+    `location_id` and any of the deltas (`on_hand`, `allocated`, `picked`), `sale_id`,
+    `sale_line_id`, `reason`. Like `record_movement`, it notes availability changes."""
+    now = utcnow()
+    rows = []
+    for movement in movements:
+        on_hand = movement.get("on_hand", ZERO)
+        allocated = movement.get("allocated", ZERO)
+        rows.append(
+            {
+                "kind": kind,
+                "product_id": movement["product_id"],
+                "location_id": movement["location_id"],
+                "on_hand_delta": on_hand,
+                "allocated_delta": allocated,
+                "picked_delta": movement.get("picked", ZERO),
+                "reason": movement.get("reason", ""),
+                "reference": movement.get("reference"),
+                "sale_id": movement.get("sale_id"),
+                "sale_line_id": movement.get("sale_line_id"),
+                "credit_note_id": movement.get("credit_note_id"),
+                "created_at": now,
+            }
+        )
+        if on_hand != allocated:
+            note_availability_change(
+                session,
+                product_id=movement["product_id"],
+                location_id=movement["location_id"],
+                delta=on_hand - allocated,
+            )
+    if rows:
+        # Nothing reads these rows back as objects, so one bulk INSERT serves them all.
+        await session.execute(insert(StockMovement), rows)

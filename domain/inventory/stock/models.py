@@ -61,3 +61,25 @@ class StockMovement(CreatedAt, Base):
     credit_note_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_credit_notes.id"), default=None
     )
+
+
+class StockCheckpoint(CreatedAt, Base):
+    """The figures of a product at a location up to (and including) one movement.
+
+    Append-only like the ledger: a figure is the latest checkpoint plus the movements after
+    it, so it costs the same however long the product's history. Written only where every
+    writer of movements is serialised (SQLite), see `ledger.figures_for`.
+    """
+
+    __tablename__ = "inv_stock_checkpoints"
+    __table_args__ = (
+        Index("ix_inv_stock_checkpoints_product_location", "product_id", "location_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("inv_products.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("inv_locations.id"))
+    upto_movement_id: Mapped[int] = mapped_column(ForeignKey("inv_stock_movements.id"))
+    on_hand: Mapped[Decimal] = mapped_column(Quantity())
+    allocated: Mapped[Decimal] = mapped_column(Quantity())
+    picked: Mapped[Decimal] = mapped_column(Quantity())

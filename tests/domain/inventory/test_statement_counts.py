@@ -75,4 +75,4 @@ async def test_in5_statements_per_processed_sale_do_not_grow_with_the_database(
         await _process_one_sale(sessions, shop, ids)
 
     assert len(later) == len(first)
-    assert len(first) < 80  # a 3-line sale, allocated, picked, packed, shipped, invoiced, paid
+    assert len(first) < 40  # a 3-line sale, allocated, picked, packed, shipped, invoiced, paid

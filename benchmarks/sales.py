@@ -1,0 +1,153 @@
+"""Sale tasks at volume: create and fully process 3-line sales, one transaction each (IN-5).
+
+Each sale is what order processing does for an Amazon order: create (allocating stock), pick,
+pack, ship, invoice AUTHORISED, pay in full; committed, then its availability events published.
+`SKUPORT_BENCH_SALES` sets how many (default 10,000).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.db import create_engine, create_session_factory
+from domain.db.migrate import upgrade
+from domain.events import EventBus
+from domain.inventory.catalog.service import create_product
+from domain.inventory.events import publishing_transaction
+from domain.inventory.models import AccountKind, InvoiceStatus
+from domain.inventory.reference.service import (
+    create_account,
+    create_customer,
+    create_price_tier,
+    create_tax_rule,
+)
+from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from domain.inventory.sales.invoicing import invoice_sale, record_payment
+from domain.inventory.sales.lines import ProductLine
+from domain.inventory.sales.service import create_sale
+from domain.inventory.stock.service import create_location, receive_stock
+
+PRODUCTS = 50
+WINDOW = 1_000
+
+
+@dataclass
+class _Shop:
+    customer_id: int
+    location_id: int
+    bank_id: int
+    product_ids: list[int]
+
+
+async def _seed(sessions: async_sessionmaker[AsyncSession], sales: int) -> _Shop:
+    async with sessions() as s, s.begin():
+        tier = await create_price_tier(s, name="Amazon US", currency="USD")
+        rule = await create_tax_rule(s, name="Sales tax", rate=Decimal("8.875"))
+        bank = await create_account(s, code="1200", name="Bank", kind=AccountKind.BANK)
+        customer = await create_customer(s, name="Amazon customer", price_tier_id=tier.id)
+        location = await create_location(s, name="Main warehouse")
+        ids = []
+        for i in range(PRODUCTS):
+            product = await create_product(
+                s,
+                sku=f"SKU-{i:03d}",
+                name=f"Product {i}",
+                prices={tier.id: Decimal("9.99") + i},
+                default_tax_rule_id=rule.id,
+            )
+            await receive_stock(
+                s, product_id=product.id, location_id=location.id, quantity=Decimal(sales * 3)
+            )
+            ids.append(product.id)
+    return _Shop(customer.id, location.id, bank.id, ids)
+
+
+async def _process(
+    sessions: async_sessionmaker[AsyncSession], bus: EventBus, shop: _Shop, n: int
+) -> None:
+    products = [shop.product_ids[(n * 3 + k) % PRODUCTS] for k in range(3)]
+    async with publishing_transaction(sessions, bus=bus) as session:
+        sale = await create_sale(
+            session,
+            customer_id=shop.customer_id,
+            location_id=shop.location_id,
+            lines=[ProductLine(p, Decimal(1 + k)) for k, p in enumerate(products)],
+            reference=f"111-{n:07d}",
+        )
+        await fulfil_sale(
+            session, sale_id=sale.id, mode=FulfilmentMode.PICK_PACK_SHIP, carrier="UPS"
+        )
+        invoice = await invoice_sale(session, sale_id=sale.id, status=InvoiceStatus.AUTHORISED)
+        await record_payment(
+            session, invoice_id=invoice.id, amount=invoice.total, account_id=shop.bank_id
+        )
+
+
+async def measure(sales: int) -> dict[str, float]:
+    """Process `sales` sales on a fresh SQLite file; figures for the whole run and two windows."""
+    folder = tempfile.mkdtemp()
+    engine = create_engine(f"sqlite+aiosqlite:///{folder}/bench.db")
+    await upgrade(engine)
+    sessions = create_session_factory(engine)
+    bus = EventBus()
+    shop = await _seed(sessions, sales)
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    window = min(WINDOW, max(1, sales // 2))
+    figures: dict[str, float] = {"sales": sales, "window": window}
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    began, began_cpu = time.perf_counter(), time.process_time()
+    for n in range(sales):
+        if n == 0 or n == sales - window:
+            mark, mark_time, mark_cpu = statements, time.perf_counter(), time.process_time()
+        await _process(sessions, bus, shop, n)
+        if n == window - 1:
+            figures["first_statements"] = (statements - mark) / window
+            figures["first_rate"] = window / (time.perf_counter() - mark_time)
+            figures["first_cpu_ms"] = (time.process_time() - mark_cpu) * 1000 / window
+    figures["last_statements"] = (statements - mark) / window
+    figures["last_rate"] = window / (time.perf_counter() - mark_time)
+    figures["last_cpu_ms"] = (time.process_time() - mark_cpu) * 1000 / window
+    figures["rate"] = sales / (time.perf_counter() - began)
+    # CPU time (both threads: ours and aiosqlite's) is steadier than wall time on a busy host.
+    figures["cpu_ms"] = (time.process_time() - began_cpu) * 1000 / sales
+    event.remove(engine.sync_engine, "before_cursor_execute", count)
+    await engine.dispose()
+    return figures
+
+
+async def run() -> str:
+    sales = int(os.environ.get("SKUPORT_BENCH_SALES", "10000"))
+    f = await measure(sales)
+    window = int(f["window"])
+    return (
+        "## Sale tasks fully processed (domain services, SQLite)\n\n"
+        f"{sales:,} sales of 3 lines over {PRODUCTS} products, each in one transaction: create "
+        "(allocate) → pick → pack → ship → invoice AUTHORISED → payment in full, then commit "
+        "and publish availability events.\n\n"
+        "| figure | value |\n|---|---|\n"
+        f"| sales per second (whole run) | {f['rate']:.0f} |\n"
+        f"| CPU time per sale | {f['cpu_ms']:.1f} ms |\n"
+        f"| sales per second, first {window:,} | {f['first_rate']:.0f} |\n"
+        f"| sales per second, last {window:,} | {f['last_rate']:.0f} |\n"
+        f"| CPU time per sale, first {window:,} | {f['first_cpu_ms']:.1f} ms |\n"
+        f"| CPU time per sale, last {window:,} | {f['last_cpu_ms']:.1f} ms |\n"
+        f"| SQL statements per sale, first {window:,} | {f['first_statements']:.1f} |\n"
+        f"| SQL statements per sale, last {window:,} | {f['last_statements']:.1f} |\n\n"
+        "Statements include SQLite's BEGIN IMMEDIATE (the sale's transaction and the read that "
+        "publishes availability after commit). The same count, and about the same CPU time, for "
+        "the first and the last sales show that the cost of a sale does not grow with the "
+        "database (figures are read from checkpoints plus recent movements). Wall-clock rates "
+        "depend on what else the host runs; CPU time is the steadier figure.\n"
+    )

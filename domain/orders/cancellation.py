@@ -1,0 +1,200 @@
+"""OR-9: an Amazon cancellation drops the pending order, voids the sale, or reverses its lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.inventory.credit_notes.service import CreditLine, create_credit_note
+from domain.inventory.reference.service import Address
+from domain.inventory.sales.invoicing import find_invoice, get_invoice, invoice_sale
+from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from domain.inventory.sales.models import InvoiceStatus, LineKind, Sale, SaleLine, SaleStatus
+from domain.inventory.sales.service import create_sale, get_sale
+from domain.inventory.sales.voiding import void_sale
+from domain.inventory.stock.reservations import release_reservation, reserved_stock
+from domain.orders.capture import OrderSkipped, SkipReason
+from domain.orders.models import LogState, OrderFulfilment, OrderLogEntry, PendingOrder
+from domain.orders.processing import consolidated_prefix, fulfil_for_store
+from domain.stores.models import Store
+
+
+async def drop_pending(session: AsyncSession, *, entry: OrderLogEntry) -> None:
+    """Remove the entry's pending order and give its allocated stock back."""
+    pending = await session.scalar(
+        select(PendingOrder).where(PendingOrder.log_entry_id == entry.id)
+    )
+    if pending is None:
+        return
+    if pending.reservation and await reserved_stock(session, reference=pending.reservation):
+        await release_reservation(
+            session, reference=pending.reservation, reason="Amazon order cancelled"
+        )
+    await session.delete(pending)
+    await session.flush()
+
+
+async def cancel_captured(session: AsyncSession, *, store: Store, entry: OrderLogEntry) -> str:
+    """Undo a captured order that Amazon cancelled; returns what was done, for the log."""
+    if entry.state in (LogState.CANCELLED, LogState.VOIDED):
+        return "already cancelled"
+    if entry.state is LogState.PENDING or entry.sale_id is None:
+        await drop_pending(session, entry=entry)
+        entry.state = LogState.CANCELLED
+        entry.note = "cancelled on Amazon: pending order removed, stock released"
+        return entry.note
+    sale = await get_sale(session, sale_id=entry.sale_id)
+    if sale.status is SaleStatus.VOIDED:
+        entry.state, entry.note = LogState.VOIDED, f"{sale.number} was already voided"
+        return entry.note
+    invoice = await find_invoice(session, sale_id=sale.id)
+    if sale.reference != entry.amazon_order_id:
+        if invoice is None or not (invoice.payments or invoice.credit_notes):
+            return await _rebuild_without(session, store=store, entry=entry, sale=sale)
+        return await _reverse_lines(session, entry=entry, sale_number=sale.number, invoice=invoice)
+    if invoice is not None and invoice.credit_notes:
+        # The user credited the paid sale (what cancelled_after_payment asks for): done.
+        entry.state = LogState.VOIDED
+        entry.note = f"cancelled on Amazon: {sale.number} credited ({invoice.credited}), kept"
+        return entry.note
+    if invoice is not None and invoice.payments:
+        # Money has moved: voiding is refused by the back office, refunding is the user's call.
+        raise OrderSkipped(
+            SkipReason.CANCELLED_AFTER_PAYMENT,
+            f"{sale.number} is paid ({invoice.paid}); credit it, then retry this item",
+        )
+    await void_sale(
+        session, sale_id=sale.id, reason=f"Amazon order {entry.amazon_order_id} cancelled"
+    )
+    entry.state = LogState.VOIDED
+    entry.note = f"cancelled on Amazon: {sale.number} voided, stock returned"
+    return entry.note
+
+
+def _as_input(line: SaleLine) -> SaleLineInput:
+    """A sale line as it was asked for, to make it again on another sale."""
+    tax = line.tax if line.tax_given else None
+    if line.kind is LineKind.CHARGE:
+        return ChargeLine(
+            kind=line.charge_kind,  # type: ignore[arg-type]
+            amount=line.unit_price,
+            tax_rule_id=line.tax_rule_id,
+            tax_amount=tax,
+            description=line.description,
+        )
+    if line.kind is LineKind.SERVICE or line.product_id is None:
+        return ServiceLine(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            tax_rule_id=line.tax_rule_id,
+            tax_amount=tax,
+            discount_percent=line.discount_percent,
+            sku=line.sku,
+        )
+    return ProductLine(
+        product_id=line.product_id,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount_percent=line.discount_percent,
+        tax_rule_id=line.tax_rule_id,
+        tax_amount=tax,
+        description=line.description,
+    )
+
+
+async def _rebuild_without(
+    session: AsyncSession, *, store: Store, entry: OrderLogEntry, sale: Sale
+) -> str:
+    """An unpaid consolidated sale: void it and make it again without the cancelled order.
+
+    Voiding gives back everything the sale allocated, picked or shipped; the new sale allocates
+    what the other orders still need, so stock ends exactly right (OR-9 for DAILY).
+    """
+    prefix = consolidated_prefix(entry.amazon_order_id)
+    keep = [_as_input(line) for line in sale.lines if not line.description.startswith(prefix)]
+    others = list(
+        await session.scalars(
+            select(OrderLogEntry).where(
+                OrderLogEntry.sale_id == sale.id, OrderLogEntry.id != entry.id
+            )
+        )
+    )
+    await void_sale(
+        session, sale_id=sale.id, reason=f"Amazon order {entry.amazon_order_id} cancelled"
+    )
+    entry.state = LogState.VOIDED
+    if not keep:
+        entry.note = f"cancelled on Amazon: consolidated {sale.number} voided (its only order)"
+        return entry.note
+    again = await create_sale(
+        session,
+        customer_id=sale.customer_id,
+        location_id=sale.location_id,
+        lines=keep,
+        price_tier_id=sale.price_tier_id,
+        currency=sale.currency,
+        sales_rep=sale.sales_rep,
+        revenue_account_id=sale.revenue_account_id,
+        reference=sale.reference,
+        ordered_at=sale.ordered_at,
+        billing_name=sale.billing_name,
+        shipping_address=Address.from_dict(sale.shipping_address)
+        if sale.shipping_address
+        else None,
+    )
+    fba = all(other.fulfilment is OrderFulfilment.FBA for other in others)
+    await fulfil_for_store(
+        session, store=store, sale=again, fba=fba, entry_ids=[o.id for o in others]
+    )
+    await invoice_sale(
+        session, sale_id=again.id, status=InvoiceStatus(store.settings.invoice_status.value)
+    )
+    for other in others:
+        other.sale_id = again.id
+    entry.note = (
+        f"cancelled on Amazon: its lines taken out of the day's sale — {sale.number} voided and "
+        f"made again without them as {again.number}"
+    )
+    return entry.note
+
+
+async def _reverse_lines(session, *, entry, sale_number, invoice) -> str:  # type: ignore[no-untyped-def]
+    """A paid consolidated sale: a credit note of the order's lines, restocking what shipped.
+
+    Units the sale allocated but never shipped stay allocated to it (the back office has no way
+    to release part of a sale): the log note says so, and the attention queue is not needed.
+    """
+    prefix = consolidated_prefix(entry.amazon_order_id)
+    if invoice is None or invoice.status is not InvoiceStatus.AUTHORISED:
+        raise OrderSkipped(
+            SkipReason.PROCESSING_FAILED,
+            f"the order's lines on {sale_number} can only be reversed once its invoice is "
+            "authorised; authorise it, then retry this item",
+        )
+    sale = await get_sale(session, sale_id=invoice.sale_id)
+    lines = [
+        CreditLine(sale_line_id=line.id, quantity=line.quantity)
+        for line in sale.lines
+        if line.description.startswith(prefix)
+    ]
+    if not lines:
+        entry.state = LogState.VOIDED
+        entry.note = f"no lines of the order on {sale_number}"
+        return entry.note
+    note = await create_credit_note(
+        session,
+        invoice_id=invoice.id,
+        lines=lines,
+        restock=True,
+        reason=f"Amazon order {entry.amazon_order_id} cancelled",
+    )
+    refreshed = await get_invoice(session, invoice_id=invoice.id)
+    entry.state = LogState.VOIDED
+    entry.note = (
+        f"cancelled on Amazon: its {len(lines)} lines on consolidated {sale_number} reversed by "
+        f"credit note {note.id} ({note.total}); balance now {refreshed.balance or Decimal(0)}"
+    )
+    return entry.note

@@ -1,0 +1,300 @@
+"""PR-1 … PR-3, PA-1: pending orders become sale tasks through the back office's own code path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.inventory.reference.models import PriceTier
+from domain.inventory.reference.service import Address, create_customer, find_customer
+from domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
+from domain.inventory.sales.fulfilment import fulfil_sale
+from domain.inventory.sales.invoicing import (
+    find_invoice,
+    get_invoice,
+    invoice_sale,
+    record_payment,
+)
+from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from domain.inventory.sales.models import ChargeKind as SaleChargeKind
+from domain.inventory.sales.models import InvoiceStatus, Sale
+from domain.inventory.sales.service import create_sale
+from domain.inventory.stock.reservations import release_reservation, reserved_stock
+from domain.orders.capture import OrderSkipped, SkipReason
+from domain.orders.models import (
+    ChargeKind,
+    LogState,
+    OrderFulfilment,
+    OrderLogEntry,
+    PendingOrder,
+)
+from domain.stores.models import Consolidation, FulfilmentMode, SalesRepresentative, Store
+
+SALE_CHARGE = {
+    ChargeKind.SHIPPING: SaleChargeKind.SHIPPING,
+    ChargeKind.GIFT_WRAP: SaleChargeKind.GIFT_WRAP,
+    ChargeKind.PROMOTION_DISCOUNT: SaleChargeKind.DISCOUNT,
+    ChargeKind.SHIPPING_DISCOUNT: SaleChargeKind.SHIPPING_DISCOUNT,
+}
+FBA_CARRIER = "Amazon FBA"
+AUTO_SHIP_CARRIER = "Auto-ship"
+
+
+def consolidated_prefix(amazon_order_id: str) -> str:
+    """How a consolidated sale's lines name their Amazon order (OR-9 finds them by it)."""
+    return f"[{amazon_order_id}] "
+
+
+async def process_orders(
+    session: AsyncSession, *, store: Store, pending: Sequence[PendingOrder], now: datetime
+) -> list[Sale]:
+    """PR-1/PR-2: one sale per order (NONE) or one per currency and location (DAILY)."""
+    if not pending:
+        return []
+    if store.settings.consolidation is Consolidation.NONE:
+        return [await _one_sale(session, store=store, orders=[p], now=now) for p in pending]
+    groups: dict[tuple[str, int | None], list[PendingOrder]] = {}
+    for order in sorted(pending, key=lambda p: (p.purchased_at, p.id)):
+        groups.setdefault((order.currency, order.location_id), []).append(order)
+    return [await _one_sale(session, store=store, orders=g, now=now) for g in groups.values()]
+
+
+async def _one_sale(
+    session: AsyncSession, *, store: Store, orders: list[PendingOrder], now: datetime
+) -> Sale:
+    settings = store.settings
+    consolidated = settings.consolidation is Consolidation.DAILY
+    first = orders[0]
+    if first.location_id is None:
+        raise OrderSkipped(SkipReason.NO_LOCATION, "the pending order has no stock location")
+    for order in orders:
+        if await reserved_stock(session, reference=order.reservation):
+            # Reservation handed over to the sale: the net availability change is zero.
+            await release_reservation(session, reference=order.reservation)
+    lines: list[SaleLineInput] = []
+    for order in orders:
+        lines += _lines(order, consolidated=consolidated)
+    sale = await create_sale_for(session, store=store, orders=orders, lines=lines, now=now)
+    fba = all(o.fulfilment is OrderFulfilment.FBA for o in orders)
+    await fulfil_for_store(
+        session, store=store, sale=sale, fba=fba, entry_ids=[o.log_entry_id for o in orders]
+    )
+    invoice = await invoice_sale(
+        session,
+        sale_id=sale.id,
+        status=InvoiceStatus(settings.invoice_status.value),
+        invoice_date=now,
+    )
+    entries = {
+        e.id: e
+        for e in await session.scalars(
+            select(OrderLogEntry).where(OrderLogEntry.id.in_([o.log_entry_id for o in orders]))
+        )
+    }
+    for order in orders:
+        entry = entries[order.log_entry_id]
+        entry.state, entry.sale_id = LogState.PROCESSED, sale.id
+        if order.paid and settings.payment_account_id is not None:
+            await _pay(
+                session,
+                invoice_id=invoice.id,
+                amount=order.total,
+                store=store,
+                entry=entry,
+                now=now,
+            )
+        await session.delete(order)
+    await session.flush()
+    return sale
+
+
+async def create_sale_for(
+    session: AsyncSession,
+    *,
+    store: Store,
+    orders: list[PendingOrder],
+    lines: list[SaleLineInput],
+    now: datetime,
+) -> Sale:
+    """PR-2/PR-3: the sale with the store's settings, for the Amazon or the configured customer."""
+    settings = store.settings
+    first = orders[0]
+    market = next((m for m in store.marketplaces if m.marketplace_id == first.marketplace_id), None)
+    tier = (
+        await session.get(PriceTier, market.price_tier_id)
+        if market and market.price_tier_id
+        else None
+    )
+    if settings.sales_representative is SalesRepresentative.SHOP_NAME or market is None:
+        rep = store.shop_representative_name
+    else:
+        rep = market.marketplace.abbreviation
+    if settings.consolidation is Consolidation.DAILY:
+        if settings.customer_id is None:
+            raise OrderSkipped(
+                SkipReason.PROCESSING_FAILED, "daily consolidation needs a customer in the settings"
+            )
+        customer_id, billing, address = settings.customer_id, "", None
+        reference = f"Amazon {store.name} {now.date().isoformat()}"
+    else:
+        customer_id = await _customer(session, store, first)
+        billing, reference = first.billing_name, first.amazon_order_id
+        raw = first.shipping_address or {}
+        address = Address(
+            line1=", ".join(x for x in (raw.get("name", ""), raw.get("line1", "")) if x),
+            line2=" ".join(x for x in (raw.get("line2", ""), raw.get("line3", "")) if x),
+            city=raw.get("city", ""),
+            region=raw.get("region", ""),
+            postcode=raw.get("postcode", ""),
+            country=raw.get("country", ""),
+        )
+    return await create_sale(
+        session,
+        customer_id=customer_id,
+        location_id=first.location_id,  # type: ignore[arg-type]
+        lines=lines,
+        price_tier_id=tier.id if tier is not None and tier.currency == first.currency else None,
+        currency=first.currency,
+        sales_rep=rep,
+        revenue_account_id=settings.revenue_account_id,
+        reference=reference[:200],
+        ordered_at=first.purchased_at,
+        billing_name=billing,
+        shipping_address=address,
+    )
+
+
+ANONYMOUS_CUSTOMER = "Amazon customer"
+
+
+async def _customer(session: AsyncSession, store: Store, order: PendingOrder) -> int:
+    """PR-2: the company name, else the contact name; created the first time it is seen.
+
+    Orders read from the report carry no buyer name: they go to the store's configured
+    customer, else to one shared "Amazon customer" (never one customer per order).
+    """
+    name = (order.company_name or order.billing_name or order.buyer_name or "").strip()
+    if not name and store.settings.customer_id is not None:
+        return store.settings.customer_id
+    name = name or ANONYMOUS_CUSTOMER
+    found = await find_customer(session, name=name)
+    if found is not None:
+        return found.id
+    raw = order.shipping_address or {}
+    address = Address(
+        line1=raw.get("line1", ""),
+        line2=raw.get("line2", ""),
+        city=raw.get("city", ""),
+        region=raw.get("region", ""),
+        postcode=raw.get("postcode", ""),
+        country=raw.get("country", ""),
+    )
+    contact = order.billing_name if order.company_name else ""
+    customer = await create_customer(
+        session, name=name[:200], contact_name=contact, shipping_address=address
+    )
+    return customer.id
+
+
+def _lines(order: PendingOrder, *, consolidated: bool) -> list[SaleLineInput]:
+    """The order's lines with Amazon's figures (NA) or for our rule to recalculate (EU)."""
+    prefix = consolidated_prefix(order.amazon_order_id) if consolidated else ""
+    given = not order.tax_inclusive
+    lines: list[SaleLineInput] = []
+    for line in order.lines:
+        tax = line.tax_amount if given else None
+        description = (prefix + line.title)[:400]
+        if line.product_id is not None:
+            lines.append(
+                ProductLine(
+                    product_id=line.product_id,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    tax_rule_id=line.tax_rule_id,
+                    tax_amount=tax,
+                    description=description,
+                )
+            )
+        else:
+            lines.append(
+                ServiceLine(
+                    description=description,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    tax_rule_id=line.tax_rule_id,
+                    tax_amount=tax,
+                    sku=(line.seller_sku or line.asin)[:100],
+                )
+            )
+    for charge in order.charges:
+        lines.append(
+            ChargeLine(
+                kind=SALE_CHARGE[charge.kind],
+                amount=charge.amount,
+                tax_rule_id=charge.tax_rule_id,  # type: ignore[arg-type]
+                tax_amount=charge.tax_amount if given else None,
+                description=(prefix + charge.kind.replace("_", " ").capitalize())[:400],
+            )
+        )
+    return lines
+
+
+async def fulfil_for_store(
+    session: AsyncSession, *, store: Store, sale: Sale, fba: bool, entry_ids: list[int]
+) -> None:
+    """PR-3: pick/pack/ship per the setting; Amazon already shipped FBA orders (OR-7)."""
+    mode = FulfilmentMode.PICK_PACK_SHIP if fba else store.settings.fulfilment_mode
+    if mode is FulfilmentMode.NONE:
+        return
+    carrier = FBA_CARRIER if fba else AUTO_SHIP_CARRIER
+    # IN-5: a pick short of stock stays DRAFT and stops there; the sale is still made.
+    await fulfil_sale(session, sale_id=sale.id, mode=SaleFulfilment(mode.value), carrier=carrier)
+    if mode is FulfilmentMode.PICK_PACK_SHIP:
+        await session.refresh(sale)
+        if sale.ship_status.value == "authorised":
+            entries = await session.scalars(
+                select(OrderLogEntry).where(OrderLogEntry.id.in_(entry_ids))
+            )
+            for entry in entries:
+                entry.auto_shipped = True  # FU-1 never confirms what auto-ship shipped
+
+
+async def _pay(
+    session: AsyncSession,
+    *,
+    invoice_id: int,
+    amount: Decimal,
+    store: Store,
+    entry: OrderLogEntry,
+    now: datetime,
+) -> None:
+    """PA-1: Amazon's payment on the invoice, into the store's payment account."""
+    invoice = await get_invoice(session, invoice_id=invoice_id)
+    paid = min(amount, invoice.balance)
+    if paid > 0:
+        await record_payment(
+            session,
+            invoice_id=invoice_id,
+            amount=paid.quantize(Decimal("0.01")),
+            account_id=store.settings.payment_account_id,  # type: ignore[arg-type]
+            paid_at=now,
+            reference=entry.amazon_order_id,
+        )
+    entry.payment_applied = True
+
+
+async def apply_late_payment(
+    session: AsyncSession, *, store: Store, entry: OrderLogEntry, amount: Decimal, now: datetime
+) -> bool:
+    """PA-1 for an order processed before a payment account was set; True when applied."""
+    if entry.payment_applied or entry.sale_id is None or store.settings.payment_account_id is None:
+        return False
+    invoice = await find_invoice(session, sale_id=entry.sale_id)
+    if invoice is None or invoice.status is InvoiceStatus.VOIDED:
+        return False
+    await _pay(session, invoice_id=invoice.id, amount=amount, store=store, entry=entry, now=now)
+    return True

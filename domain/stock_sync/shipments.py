@@ -1,0 +1,248 @@
+"""FU-1: a shipment authorised with a carrier on an Amazon FBM sale is confirmed to Amazon.
+
+Only for FBM orders of stores with consolidation NONE, never when auto-ship made the shipment
+(Amazon already knows, or the buyer would be told twice). A failed confirmation is FAILED with
+Amazon's answer, posted as a notification, and retried by the `confirm_shipments` job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.amazon import orders, orders_v0
+from domain.amazon.errors import AmazonError, ReauthoriseStoreError
+from domain.clock import Clock
+from domain.events import EventBus
+from domain.inventory.sales.models import Sale, SaleStatus, Shipment
+from domain.orders.events import NotificationPosted
+from domain.orders.models import (
+    LogState,
+    Notification,
+    OrderFulfilment,
+    OrderLogEntry,
+    ShipmentConfirmation,
+)
+from domain.stores.gateway import AmazonGateway
+from domain.stores.models import Consolidation, Store, StoreSettings
+
+log = logging.getLogger(__name__)
+
+# After this many failed attempts the job stops retrying; "retry" in the API starts over.
+MAX_AUTOMATIC_ATTEMPTS = 10
+NOTIFICATION_KIND = "shipment_confirmation_failed"
+
+# Amazon's carrier codes for the carriers sellers name most; anything else goes as "Other"
+# with the carrier's own name, which Amazon accepts.
+CARRIER_CODES = {
+    code.lower(): code
+    for code in (
+        "UPS", "USPS", "FedEx", "DHL", "DHL eCommerce", "DHL Express", "OnTrac", "Amazon Shipping",
+        "Canada Post", "Purolator", "Royal Mail", "Parcelforce", "Yodel", "Hermes", "Evri",
+        "DPD", "GLS", "TNT", "Deutsche Post", "La Poste", "Colissimo", "Chronopost",
+        "Poste Italiane", "BRT", "SDA", "Correos", "SEUR", "MRW", "Estafeta",
+    )
+}  # fmt: skip
+
+
+def carrier_code(carrier: str) -> tuple[str, str | None]:
+    """Amazon's carrier code for our carrier name, and the name when the code is Other."""
+    code = CARRIER_CODES.get(carrier.strip().lower())
+    return (code, None) if code else ("Other", carrier.strip())
+
+
+@dataclass
+class ConfirmOutcome:
+    """What one confirmation run did."""
+
+    marked: int = 0
+    confirmed: int = 0
+    failed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _due_filter():  # type: ignore[no-untyped-def]
+    """Log entries whose sale has a shipment with a carrier and that FU-1 applies to."""
+    shipped = exists().where(Shipment.sale_id == OrderLogEntry.sale_id, Shipment.carrier != "")
+    none_consolidation = exists().where(
+        StoreSettings.store_id == OrderLogEntry.store_id,
+        StoreSettings.consolidation == Consolidation.NONE,
+    )
+    open_sale = exists().where(Sale.id == OrderLogEntry.sale_id, Sale.status == SaleStatus.ORDERED)
+    return (
+        OrderLogEntry.fulfilment == OrderFulfilment.FBM,
+        OrderLogEntry.auto_shipped.is_(False),
+        OrderLogEntry.sale_id.is_not(None),
+        OrderLogEntry.state == LogState.PROCESSED,
+        shipped,
+        none_consolidation,
+        open_sale,
+    )
+
+
+async def mark_due(session: AsyncSession, *, store_id: int | None = None) -> int:
+    """Entries whose shipment appeared since the last run become WAITING."""
+    statement = (
+        update(OrderLogEntry)
+        .where(OrderLogEntry.shipment_confirmation == ShipmentConfirmation.NOT_NEEDED)
+        .where(*_due_filter())
+        .values(shipment_confirmation=ShipmentConfirmation.WAITING)
+        .execution_options(synchronize_session=False)
+    )
+    if store_id is not None:
+        statement = statement.where(OrderLogEntry.store_id == store_id)
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def _package(
+    gateway: AmazonGateway, store: Store, entry: OrderLogEntry, shipment: Shipment
+) -> orders_v0.Package:
+    """Every item of the order in one package, with our shipment's carrier and tracking."""
+    client = gateway.client_for(store)
+    order = await orders.get_order(client, entry.amazon_order_id)
+    code, name = carrier_code(shipment.carrier)
+    return orders_v0.Package(
+        reference_id="1",  # sending package 1 again edits it: a retry never doubles a shipment
+        carrier_code=code,
+        carrier_name=name,
+        tracking_number=shipment.tracking_number,
+        ship_date=shipment.shipped_at,
+        items=[
+            orders_v0.ShippedItem(order_item_id=item.order_item_id, quantity=item.quantity_ordered)
+            for item in order.items
+            if item.quantity_ordered > 0
+        ],
+    )
+
+
+async def confirm_entry(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    gateway: AmazonGateway,
+    clock: Clock,
+    bus: EventBus | None,
+    log_entry_id: int,
+) -> bool:
+    """Confirm one entry's shipment to Amazon; True when Amazon accepted it."""
+    async with sessions() as session:
+        entry = await session.get(OrderLogEntry, log_entry_id)
+        if entry is None or entry.sale_id is None:
+            return False
+        store = await session.get(Store, entry.store_id)
+        shipment = await session.scalar(
+            select(Shipment)
+            .where(Shipment.sale_id == entry.sale_id)
+            .order_by(Shipment.id.desc())
+            .limit(1)
+        )
+        if store is None or shipment is None:
+            return False
+    error = ""
+    try:
+        if not shipment.tracking_number:
+            raise ValueError("the shipment has no tracking number, which Amazon requires")
+        package = await _package(gateway, store, entry, shipment)
+        if not package.items:
+            raise ValueError("Amazon lists no items for this order")
+        await orders_v0.confirm_shipment(
+            gateway.client_for(store),
+            order_id=entry.amazon_order_id,
+            marketplace_id=entry.marketplace_id,
+            package=package,
+        )
+    except (AmazonError, ValueError) as exc:
+        # Any failure is recorded on the entry and retried; the reason is shown to the user.
+        error = str(exc) or type(exc).__name__
+        if isinstance(exc, ReauthoriseStoreError):
+            error = f"re-authorise the store: {error}"
+    notification: Notification | None = None
+    async with sessions() as session, session.begin():
+        entry = await session.get_one(OrderLogEntry, log_entry_id)
+        if not error:
+            entry.shipment_confirmation = ShipmentConfirmation.CONFIRMED
+            entry.shipment_error = ""
+        else:
+            entry.shipment_confirmation = ShipmentConfirmation.FAILED
+            entry.shipment_attempts += 1
+            entry.shipment_error = error[:2000]
+            if entry.shipment_attempts in (1, MAX_AUTOMATIC_ATTEMPTS):
+                notification = _notify(session, entry, error, clock.now())
+        if not error:
+            entry.shipment_attempts += 1
+    if notification is not None and bus is not None:
+        await bus.publish(
+            NotificationPosted(
+                notification_id=notification.id,
+                store_id=notification.store_id,
+                kind=notification.kind,
+                message=notification.message,
+            )
+        )
+    if error:
+        log.warning("shipment confirmation of log entry %s failed: %s", log_entry_id, error)
+    return not error
+
+
+def _notify(session: AsyncSession, entry: OrderLogEntry, error: str, now: datetime) -> Notification:
+    given_up = entry.shipment_attempts >= MAX_AUTOMATIC_ATTEMPTS
+    suffix = "; no more automatic retries, retry it by hand" if given_up else "; it will be retried"
+    notification = Notification(
+        store_id=entry.store_id,
+        kind=NOTIFICATION_KIND,
+        message=(
+            f"Amazon order {entry.amazon_order_id}: the shipment could not be confirmed "
+            f"(attempt {entry.shipment_attempts}): {error}{suffix}"
+        ),
+        created_at=now,
+    )
+    session.add(notification)
+    return notification
+
+
+async def confirm_due_shipments(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    gateway: AmazonGateway,
+    clock: Clock,
+    bus: EventBus | None = None,
+    store_id: int | None = None,
+) -> ConfirmOutcome:
+    """Mark newly shipped entries due, then confirm every WAITING and retryable FAILED one."""
+    outcome = ConfirmOutcome()
+    async with sessions() as session, session.begin():
+        outcome.marked = await mark_due(session, store_id=store_id)
+    async with sessions() as session:
+        statement = (
+            select(OrderLogEntry.id, OrderLogEntry.amazon_order_id)
+            .where(
+                (OrderLogEntry.shipment_confirmation == ShipmentConfirmation.WAITING)
+                | (
+                    (OrderLogEntry.shipment_confirmation == ShipmentConfirmation.FAILED)
+                    & (OrderLogEntry.shipment_attempts < MAX_AUTOMATIC_ATTEMPTS)
+                )
+            )
+            .where(*_due_filter())
+            .order_by(OrderLogEntry.id)
+        )
+        if store_id is not None:
+            statement = statement.where(OrderLogEntry.store_id == store_id)
+        due = list((await session.execute(statement)).all())
+    for entry_id, order_id in due:
+        confirmed = await confirm_entry(
+            sessions=sessions, gateway=gateway, clock=clock, bus=bus, log_entry_id=entry_id
+        )
+        if confirmed:
+            outcome.confirmed += 1
+        else:
+            outcome.failed += 1
+            async with sessions() as session:
+                reason = await session.scalar(
+                    select(OrderLogEntry.shipment_error).where(OrderLogEntry.id == entry_id)
+                )
+            outcome.errors.append((f"order {order_id}", reason or "failed"))
+    return outcome

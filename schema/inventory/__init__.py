@@ -1,0 +1,32 @@
+"""The inventory back office over GraphQL (IN-1 … IN-8), one module per area.
+
+Roles: readonly reads; operations change products, stock, reference data and sales (and may
+invoice, as order processing does); finance invoices, records payments and credit notes, and
+keeps tax rules and accounts; admin may do everything.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.inventory.invoices import InvoicesMutation, InvoicesQuery
+from schema.inventory.products import ProductsMutation, ProductsQuery
+from schema.inventory.reference import ReferenceMutation, ReferenceQuery
+from schema.inventory.sale_actions import SaleActionsMutation
+from schema.inventory.sales import SalesQuery
+from schema.inventory.stock import StockMutation, StockQuery
+
+
+@strawberry.type
+class InventoryQuery(ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, InvoicesQuery):
+    pass
+
+
+@strawberry.type
+class InventoryMutation(
+    ProductsMutation, ReferenceMutation, StockMutation, SaleActionsMutation, InvoicesMutation
+):
+    pass
+
+
+__all__ = ["InventoryMutation", "InventoryQuery"]

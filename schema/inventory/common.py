@@ -1,0 +1,107 @@
+"""What every back-office module shares: ids, addresses, refusals and the unit of work."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.inventory.events import publishing_transaction
+from domain.inventory.reference.service import Address as DomainAddress
+from schema.context import Info
+from schema.errors import UserError, user_error
+
+
+def to_int(value: strawberry.ID | None) -> int | None:
+    """An id argument as a number; -1 for text that is no id (the domain then says NotFound)."""
+    if value is None:
+        return None
+    return int(value) if str(value).isdigit() else -1
+
+
+def to_id(value: int | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
+
+
+def api_field(field: str | None) -> str | None:
+    """The API's camelCase name of a domain field path, e.g. lines[2].tax_rule_id."""
+    if field is None:
+        return None
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), field)
+
+
+def refused(exc: Exception, **renames: str) -> Any:
+    """The typed GraphQL error of a domain refusal, naming the API's input field
+    (`renames` maps a domain field to an argument named otherwise, e.g. product_id="id")."""
+    error: UserError = user_error(exc)
+    error.field = api_field(renames.get(error.field or "", error.field))
+    return error
+
+
+@asynccontextmanager
+async def unit_of_work(info: Info) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends, then availability changes (IN-8) are
+    published; rolled back as a whole when a refusal is raised."""
+    services = info.context.services
+    async with publishing_transaction(services.sessions, bus=services.bus) as session:
+        yield session
+
+
+@asynccontextmanager
+async def reading(info: Info) -> AsyncIterator[AsyncSession]:
+    """A session for queries."""
+    async with info.context.services.sessions() as session:
+        yield session
+
+
+@strawberry.type(description="A postal address; country is an ISO 3166 alpha-2 code.")
+class Address:
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Address:
+        known = {k: str(v) for k, v in (data or {}).items() if k in _ADDRESS_KEYS}
+        return cls(**known)
+
+
+_ADDRESS_KEYS = ("line1", "line2", "city", "region", "postcode", "country")
+
+
+@strawberry.input(description="A postal address; omitted parts are empty.")
+class AddressInput:
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+    def to_domain(self) -> DomainAddress:
+        return DomainAddress(**{key: getattr(self, key) for key in _ADDRESS_KEYS})
+
+
+def domain_address(value: AddressInput | None) -> DomainAddress | None:
+    return value.to_domain() if value is not None else None
+
+
+def quantity(value: Decimal) -> Decimal:
+    """A quantity without trailing zeros (10, 2.5), the same on every database."""
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def money(value: Decimal) -> Decimal:
+    """An amount in whole cents shown with two decimals; finer prices keep their decimals."""
+    value = Decimal(value)
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()

@@ -1,0 +1,290 @@
+"""The order log with each sale's state (LG-1 … LG-3) and notifications (OR-8, BX-4)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+
+from domain.inventory.errors import InventoryError
+from domain.inventory.events import publish_availability_changes
+from domain.inventory.sales.models import Invoice, Sale
+from domain.orders import models as m
+from domain.orders.actions import OrderFlowError, delete_log_entry, prepare_reload
+from domain.orders.attention import mark_read, notifications_query
+from domain.orders.events import NotificationPosted
+from schema.context import Info
+from schema.errors import InvalidInput, InvalidState, NotFound, user_error
+from schema.operations import JobStarted
+from schema.orders import OrderFulfilment, as_int, start_load, store_or_none
+from schema.pagination import Connection, paginate
+from schema.permissions import OPERATORS, READERS, allow
+
+LogState = strawberry.enum(m.LogState, name="OrderLogState")
+
+
+@strawberry.type(description="LG-1: where the order's sale task stands.")
+class OrderSaleState:
+    id: strawberry.ID
+    number: str
+    status: str = strawberry.field(description="ordered or voided")
+    pick_status: str
+    pack_status: str
+    ship_status: str
+    invoice_status: str | None = strawberry.field(description="draft, authorised or voided")
+    total: Decimal | None
+    paid: Decimal | None
+    payment_status: str | None
+
+
+@strawberry.type(description="LG-1: one captured Amazon order.")
+class OrderLogRow:
+    id: strawberry.ID
+    store_id: strawberry.ID
+    marketplace_id: str
+    amazon_order_id: str
+    amazon_status: str
+    fulfilment: OrderFulfilment  # type: ignore[valid-type]
+    state: LogState  # type: ignore[valid-type]
+    purchased_at: datetime
+    amazon_updated_at: datetime
+    captured_at: datetime
+    payment_applied: bool
+    auto_shipped: bool
+    note: str
+    sale: OrderSaleState | None
+
+
+@strawberry.input(description="Filters of the order log.")
+class OrderLogFilterInput:
+    state: LogState | None = None  # type: ignore[valid-type]
+    amazon_order_id: str | None = None
+    marketplace_id: str | None = None
+
+
+@strawberry.type(description="A message for the users (skipped orders, failures, …).")
+class NotificationNode:
+    id: strawberry.ID
+    store_id: strawberry.ID | None
+    kind: str
+    message: str
+    created_at: datetime
+    read: bool
+
+    @classmethod
+    def from_model(cls, note: m.Notification) -> NotificationNode:
+        return cls(
+            id=strawberry.ID(str(note.id)),
+            store_id=strawberry.ID(str(note.store_id)) if note.store_id else None,
+            kind=note.kind,
+            message=note.message,
+            created_at=note.created_at,
+            read=note.read_at is not None,
+        )
+
+
+@strawberry.type(description="A notification as it is posted (BX-4).")
+class NotificationPostedUpdate:
+    id: strawberry.ID
+    store_id: strawberry.ID | None
+    kind: str
+    message: str
+
+
+@strawberry.type
+class LogEntryDeleted:
+    id: strawberry.ID
+
+
+@strawberry.type
+class NotificationsRead:
+    count: int
+
+
+DeleteLogEntryResult = Annotated[
+    LogEntryDeleted | NotFound, strawberry.union("DeleteLogEntryResult")
+]
+ReloadOrderResult = Annotated[
+    JobStarted | NotFound | InvalidState | InvalidInput, strawberry.union("ReloadOrderResult")
+]
+
+
+def _row(
+    entry: m.OrderLogEntry, sales: dict[int, Sale], invoices: dict[int, Invoice]
+) -> OrderLogRow:
+    sale = sales.get(entry.sale_id) if entry.sale_id else None
+    invoice = invoices.get(sale.id) if sale else None
+    return OrderLogRow(
+        id=strawberry.ID(str(entry.id)),
+        store_id=strawberry.ID(str(entry.store_id)),
+        marketplace_id=entry.marketplace_id,
+        amazon_order_id=entry.amazon_order_id,
+        amazon_status=entry.amazon_status,
+        fulfilment=entry.fulfilment,
+        state=entry.state,
+        purchased_at=entry.purchased_at,
+        amazon_updated_at=entry.amazon_updated_at,
+        captured_at=entry.captured_at,
+        payment_applied=entry.payment_applied,
+        auto_shipped=entry.auto_shipped,
+        note=entry.note,
+        sale=OrderSaleState(
+            id=strawberry.ID(str(sale.id)),
+            number=sale.number,
+            status=sale.status.value,
+            pick_status=sale.pick_status.value,
+            pack_status=sale.pack_status.value,
+            ship_status=sale.ship_status.value,
+            invoice_status=invoice.status.value if invoice else None,
+            total=invoice.total if invoice else None,
+            paid=invoice.paid if invoice else None,
+            payment_status=invoice.payment_status.value if invoice else None,
+        )
+        if sale
+        else None,
+    )
+
+
+@strawberry.type
+class OrderLogsQuery:
+    @strawberry.field(
+        permission_classes=allow(*READERS),
+        description="LG-1: the store's captured orders with their sale's state, newest first.",
+    )
+    async def order_log(
+        self,
+        info: Info,
+        store_id: strawberry.ID,
+        filter: OrderLogFilterInput | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[OrderLogRow]:
+        wanted = filter or OrderLogFilterInput()
+        statement = select(m.OrderLogEntry).where(m.OrderLogEntry.store_id == as_int(store_id))
+        if wanted.state is not None:
+            statement = statement.where(m.OrderLogEntry.state == wanted.state)
+        if wanted.amazon_order_id:
+            statement = statement.where(m.OrderLogEntry.amazon_order_id == wanted.amazon_order_id)
+        if wanted.marketplace_id:
+            statement = statement.where(m.OrderLogEntry.marketplace_id == wanted.marketplace_id)
+        async with info.context.services.sessions() as session:
+            page = await paginate(
+                session,
+                statement,
+                key=m.OrderLogEntry.id,
+                first=first,
+                after=after,
+                convert=lambda entry: entry,
+            )
+            sale_ids = {e.node.sale_id for e in page.edges if e.node.sale_id}
+            sales = {
+                s.id: s for s in await session.scalars(select(Sale).where(Sale.id.in_(sale_ids)))
+            }
+            invoices = {
+                i.sale_id: i
+                for i in await session.scalars(select(Invoice).where(Invoice.sale_id.in_(sale_ids)))
+            }
+            for edge in page.edges:
+                edge.node = _row(edge.node, sales, invoices)
+        return page  # type: ignore[return-value]
+
+    @strawberry.field(
+        permission_classes=allow(*READERS), description="Notifications, newest first."
+    )
+    async def notifications(
+        self,
+        info: Info,
+        unread_only: bool = False,
+        store_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[NotificationNode]:
+        statement = notifications_query(
+            unread_only=unread_only, store_id=as_int(store_id) if store_id is not None else None
+        )
+        async with info.context.services.sessions() as session:
+            return await paginate(
+                session,
+                statement,
+                key=m.Notification.id,
+                first=first,
+                after=after,
+                convert=NotificationNode.from_model,
+            )
+
+
+@strawberry.type
+class OrderLogsMutation:
+    @strawberry.mutation(
+        permission_classes=allow(*OPERATORS),
+        description="LG-2: delete a log entry so the order can be captured again; the sale stays.",
+    )
+    async def delete_log_entry(self, info: Info, id: strawberry.ID) -> DeleteLogEntryResult:  # type: ignore[valid-type]
+        try:
+            async with info.context.services.sessions() as session, session.begin():
+                await delete_log_entry(session, entry_id=as_int(id))
+        except OrderFlowError as exc:
+            return NotFound(message=exc.message, field="id")
+        return LogEntryDeleted(id=id)
+
+    @strawberry.mutation(
+        permission_classes=allow(*OPERATORS),
+        description=(
+            "LG-3: void the order's sale task, delete its log entry and load orders from a date "
+            "before the order; follow the returned run."
+        ),
+    )
+    async def reload_order(
+        self, info: Info, store_id: strawberry.ID, amazon_order_id: str
+    ) -> ReloadOrderResult:  # type: ignore[valid-type]
+        store = await store_or_none(info, store_id)
+        if store is None:
+            return NotFound(message=f"no store with id {store_id}", field="storeId")
+        services = info.context.services
+        try:
+            async with services.sessions() as session:
+                async with session.begin():
+                    start = await prepare_reload(
+                        session, store_id=store.id, amazon_order_id=amazon_order_id
+                    )
+                await publish_availability_changes(session, bus=services.bus)
+        except (OrderFlowError, InventoryError) as exc:
+            return user_error(exc)  # type: ignore[return-value]
+        return await start_load(info, store, start=start, end=None, route="search")
+
+    @strawberry.mutation(
+        permission_classes=allow(*READERS),
+        description="Mark notifications read (all unread ones when no ids are given).",
+    )
+    async def mark_notifications_read(
+        self, info: Info, ids: list[strawberry.ID] | None = None
+    ) -> NotificationsRead:
+        services = info.context.services
+        wanted = [as_int(i) for i in ids] if ids is not None else None
+        async with services.sessions() as session, session.begin():
+            count = await mark_read(session, ids=wanted, now=services.clock.now())
+        return NotificationsRead(count=count)
+
+
+@strawberry.type
+class OrderLogsSubscription:
+    @strawberry.subscription(
+        permission_classes=allow(*READERS),
+        description="Notifications as they are posted (BX-4), optionally for one store.",
+    )
+    async def notifications_posted(
+        self, info: Info, store_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[NotificationPostedUpdate, None]:
+        async for event in info.context.services.bus.subscribe(NotificationPosted):
+            if store_id is not None and str(event.store_id) != str(store_id):
+                continue
+            yield NotificationPostedUpdate(
+                id=strawberry.ID(str(event.notification_id)),
+                store_id=strawberry.ID(str(event.store_id)) if event.store_id else None,
+                kind=event.kind,
+                message=event.message,
+            )

@@ -1,0 +1,226 @@
+"""Stock push (SY-1 … SY-3, OR-10) and shipment confirmation (FU-1) over GraphQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+
+from domain.inventory.sales.models import Shipment
+from domain.jobs import Every, JobTarget
+from domain.orders.models import OrderLogEntry
+from domain.orders.models import ShipmentConfirmation as DomainShipmentConfirmation
+from domain.stock_sync.quantities import pushed_quantities, wanted_quantities
+from domain.stock_sync.scheduled import STOCK_PUSH, STOCK_PUSH_EVERY_MINUTES
+from domain.stock_sync.shipments import confirm_entry
+from domain.stores.models import Store
+from schema.context import Info
+from schema.errors import InvalidState, NotFound
+from schema.operations import JobStarted, OperationRun
+from schema.permissions import OPERATORS, READERS, allow
+
+ShipmentConfirmationState = strawberry.enum(
+    DomainShipmentConfirmation, name="ShipmentConfirmationState"
+)
+MAX_ROWS = 1000
+
+
+@strawberry.type(description="One FBM listing's quantity: what it should show and what was sent.")
+class ListingStock:
+    marketplace_id: str
+    seller_sku: str
+    product_id: strawberry.ID
+    quantity: int = strawberry.field(description="Available now, less uncaptured orders (SY-3).")
+    last_pushed: int | None = strawberry.field(description="The quantity last sent to Amazon.")
+    pushed_at: datetime | None
+    pending: bool = strawberry.field(description="The quantity differs from what Amazon was sent.")
+
+
+@strawberry.type(description="Where a store's stock push stands (SY-1 … SY-3).")
+class StockPushStatus:
+    update_stock_levels: bool
+    listing_count: int
+    pending_count: int
+    listings: list[ListingStock]
+
+
+@strawberry.type(description="FU-1: an Amazon order's shipment confirmation.")
+class ShipmentConfirmationRow:
+    log_entry_id: strawberry.ID
+    amazon_order_id: str
+    marketplace_id: str
+    sale_id: strawberry.ID | None
+    state: ShipmentConfirmationState  # type: ignore[valid-type]
+    attempts: int
+    error: str
+    carrier: str | None
+    tracking_number: str | None
+
+
+@strawberry.type(description="The confirmation was tried again; its row says how it went.")
+class ShipmentConfirmationTried:
+    confirmed: bool
+    confirmation: ShipmentConfirmationRow
+
+
+PushStockResult = Annotated[
+    JobStarted | NotFound | InvalidState, strawberry.union("PushStockResult")
+]
+RetryShipmentResult = Annotated[
+    ShipmentConfirmationTried | NotFound | InvalidState,
+    strawberry.union("RetryShipmentConfirmationResult"),
+]
+
+
+def _int(value: strawberry.ID) -> int:
+    return int(value) if str(value).isdigit() else -1
+
+
+async def _confirmation_row(session, entry: OrderLogEntry) -> ShipmentConfirmationRow:  # type: ignore[no-untyped-def]
+    shipment = None
+    if entry.sale_id is not None:
+        shipment = await session.scalar(
+            select(Shipment)
+            .where(Shipment.sale_id == entry.sale_id)
+            .order_by(Shipment.id.desc())
+            .limit(1)
+        )
+    return ShipmentConfirmationRow(
+        log_entry_id=strawberry.ID(str(entry.id)),
+        amazon_order_id=entry.amazon_order_id,
+        marketplace_id=entry.marketplace_id,
+        sale_id=strawberry.ID(str(entry.sale_id)) if entry.sale_id else None,
+        state=entry.shipment_confirmation,
+        attempts=entry.shipment_attempts,
+        error=entry.shipment_error,
+        carrier=shipment.carrier if shipment else None,
+        tracking_number=shipment.tracking_number if shipment else None,
+    )
+
+
+@strawberry.type
+class StockSyncQuery:
+    @strawberry.field(
+        permission_classes=allow(*READERS),
+        description="SY-1 … SY-3: each FBM listing's quantity now, last sent, and whether "
+        "a change is waiting to be sent.",
+    )
+    async def stock_push_status(
+        self,
+        info: Info,
+        store_id: strawberry.ID,
+        only_pending: bool = False,
+        first: int = 100,
+    ) -> StockPushStatus | None:
+        async with info.context.services.sessions() as session:
+            store = await session.get(Store, _int(store_id))
+            if store is None:
+                return None
+            wanted = await wanted_quantities(session, store=store)
+            pushed = await pushed_quantities(session, store_id=store.id)
+            times = {key: at for key, (_, at) in pushed.items()}
+        shown = [w for w in wanted if w.changed or not only_pending]
+        shown.sort(key=lambda w: (w.seller_sku, w.marketplace_id))
+        return StockPushStatus(
+            update_stock_levels=bool(store.settings and store.settings.update_stock_levels),
+            listing_count=len(wanted),
+            pending_count=sum(1 for w in wanted if w.changed),
+            listings=[
+                ListingStock(
+                    marketplace_id=w.marketplace_id,
+                    seller_sku=w.seller_sku,
+                    product_id=strawberry.ID(str(w.product_id)),
+                    quantity=w.quantity,
+                    last_pushed=w.last_pushed,
+                    pushed_at=times.get((w.marketplace_id, w.seller_sku)),
+                    pending=w.changed,
+                )
+                for w in shown[: max(0, min(first, MAX_ROWS))]
+            ],
+        )
+
+    @strawberry.field(
+        permission_classes=allow(*READERS),
+        description="FU-1: the store's orders whose shipment is (or was) confirmed to Amazon.",
+    )
+    async def shipment_confirmations(
+        self,
+        info: Info,
+        store_id: strawberry.ID,
+        state: ShipmentConfirmationState | None = None,  # type: ignore[valid-type]
+        first: int = 100,
+    ) -> list[ShipmentConfirmationRow]:
+        statement = select(OrderLogEntry).where(OrderLogEntry.store_id == _int(store_id))
+        if state is not None:
+            statement = statement.where(OrderLogEntry.shipment_confirmation == state)
+        else:
+            statement = statement.where(
+                OrderLogEntry.shipment_confirmation != DomainShipmentConfirmation.NOT_NEEDED
+            )
+        statement = statement.order_by(OrderLogEntry.id.desc()).limit(max(0, min(first, MAX_ROWS)))
+        async with info.context.services.sessions() as session:
+            return [await _confirmation_row(session, e) for e in await session.scalars(statement)]
+
+
+@strawberry.type
+class StockSyncMutation:
+    @strawberry.mutation(
+        permission_classes=allow(*OPERATORS),
+        description="Send the store's changed stock levels to Amazon now; follow the run.",
+    )
+    async def push_stock_now(self, info: Info, store_id: strawberry.ID) -> PushStockResult:  # type: ignore[valid-type]
+        services = info.context.services
+        async with services.sessions() as session:
+            store = await session.get(Store, _int(store_id))
+        if store is None:
+            return NotFound(message=f"no store with id {store_id}", field="storeId")
+        if store.settings is None or not store.settings.update_stock_levels:
+            return InvalidState(
+                message="turn on 'update stock levels' to push stock", field="storeId"
+            )
+        target = JobTarget(
+            key=str(store.id), label=store.name, schedule=Every(STOCK_PUSH_EVERY_MINUTES)
+        )
+        principal = info.context.principal
+        entry = await services.runner.start(
+            STOCK_PUSH, triggered_by=principal.name if principal else "", target=target
+        )
+        return JobStarted(run=OperationRun.from_model(entry))
+
+    @strawberry.mutation(
+        permission_classes=allow(*OPERATORS),
+        description="FU-1: try to confirm an order's shipment to Amazon again, now.",
+    )
+    async def retry_shipment_confirmation(
+        self, info: Info, log_entry_id: strawberry.ID
+    ) -> RetryShipmentResult:  # type: ignore[valid-type]
+        services = info.context.services
+        async with services.sessions() as session:
+            entry = await session.get(OrderLogEntry, _int(log_entry_id))
+        if entry is None:
+            return NotFound(message=f"no log entry with id {log_entry_id}", field="logEntryId")
+        if entry.shipment_confirmation not in (
+            DomainShipmentConfirmation.WAITING,
+            DomainShipmentConfirmation.FAILED,
+        ):
+            return InvalidState(
+                message=f"the shipment confirmation is {entry.shipment_confirmation.value}; "
+                "only waiting or failed ones can be retried",
+                field="logEntryId",
+            )
+        async with services.sessions() as session, session.begin():
+            # A retry by hand starts the count of automatic retries over.
+            (await session.get_one(OrderLogEntry, entry.id)).shipment_attempts = 0
+        confirmed = await confirm_entry(
+            sessions=services.sessions,
+            gateway=services.amazon,
+            clock=services.clock,
+            bus=services.bus,
+            log_entry_id=entry.id,
+        )
+        async with services.sessions() as session:
+            entry = await session.get_one(OrderLogEntry, entry.id)
+            row = await _confirmation_row(session, entry)
+        return ShipmentConfirmationTried(confirmed=confirmed, confirmation=row)

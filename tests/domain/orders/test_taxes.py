@@ -1,0 +1,74 @@
+"""OR-6's choice of tax rule, and OR-4's order-level charges, on plain orders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from domain.amazon.orders import Address, Breakdown, FulfillmentStatus, Order, OrderItem
+from domain.amazon.parsing import Money
+from domain.orders.capture import Match, _charges, _eu_rule, _line
+from domain.orders.models import ChargeKind
+from domain.stores.models import Region
+
+LINE, CHARGE, FREE, DE, PRODUCT = 1, 2, 3, 4, 5
+
+
+def store(region: Region = Region.EU):
+    settings = SimpleNamespace(
+        line_tax_rule_id=LINE,
+        charge_tax_rule_id=CHARGE,
+        tax_free_rule_id=FREE,
+        country_tax_rules=[SimpleNamespace(country_code="DE", tax_rule_id=DE)],
+    )
+    return SimpleNamespace(region=region, settings=settings)
+
+
+def usd(value: str) -> Money:
+    return Money(Decimal(value), "EUR")
+
+
+def order(country: str, *, taxed: bool = False) -> Order:
+    parts = [Breakdown("ITEM", usd("20.00"), {}), Breakdown("SHIPPING", usd("4.99"), {})]
+    if taxed:
+        parts.append(Breakdown("TAX", usd("2.06"), {"ITEM": usd("1.65"), "SHIPPING": usd("0.41")}))
+    parts.append(Breakdown("DISCOUNT", usd("-2.00"), {"ITEM": usd("-2.00")}))
+    item = OrderItem("1", "B1", "SKU", "Lamp", 2, 0, usd("10.00"), "NEW", None, tuple(parts), ())
+    address = Address(None, None, (), None, None, None, country, None, None)
+    moment = datetime(2026, 7, 1, tzinfo=UTC)
+    return Order("O-1", None, moment, moment, "A1PA6795UKMFR9", "AMAZON",
+                 FulfillmentStatus.UNSHIPPED, "MERCHANT", None, (), None, None, None, None,
+                 None, address, (item,))  # fmt: skip
+
+
+def test_eu_destinations_use_the_products_rule_first():
+    assert _eu_rule(store(), order("DE"), PRODUCT) == PRODUCT
+    assert _eu_rule(store(), order("DE"), None) == DE
+
+
+def test_outside_the_eu_the_country_rule_or_the_tax_free_rule_applies():
+    assert _eu_rule(store(), order("CH"), PRODUCT) == FREE
+
+
+def test_eu_lines_leave_the_tax_to_our_rule():
+    line = _line(store(), order("DE"), order("DE").items[0], Match(7, PRODUCT))
+    assert (line.tax_rule_id, line.tax_amount, line.unit_price) == (PRODUCT, 0, Decimal(10))
+
+
+def test_na_lines_keep_amazons_tax_under_the_mapped_rules():
+    taxed = order("US", taxed=True)
+    line = _line(store(Region.NA), taxed, taxed.items[0], Match(None))
+    assert (line.tax_rule_id, line.tax_amount) == (LINE, Decimal("1.65"))
+    untaxed = order("US")
+    assert _line(store(Region.NA), untaxed, untaxed.items[0], Match(None)).tax_rule_id == FREE
+
+
+def test_charges_are_order_level_with_their_own_tax_rules():
+    charges = {c.kind: c for c in _charges(store(Region.NA), order("US", taxed=True))}
+    shipping = charges[ChargeKind.SHIPPING]
+    assert (shipping.amount, shipping.tax_amount, shipping.tax_rule_id) == (
+        Decimal("4.99"), Decimal("0.41"), CHARGE,
+    )  # fmt: skip
+    discount = charges[ChargeKind.PROMOTION_DISCOUNT]
+    assert (discount.amount, discount.tax_rule_id) == (Decimal("-2.00"), FREE)
