@@ -137,6 +137,8 @@ async def connect_demo_stores(services: Services) -> list[int]:
                     charge_tax_rule_id=default_rule,
                     tax_free_rule_id=data.tax_free_id,
                     payment_account_id=data.bank_id,
+                    # Orders arrive every 20 s in the demo; fetch them often enough to see it.
+                    order_download_minutes=5,
                     country_tax_rules={
                         c: r for c, r in data.vat_by_country.items() if c in countries
                     }
