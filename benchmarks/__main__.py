@@ -7,9 +7,9 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import amazon_ingest, catalog, operation_log, sales, stock_push
+from benchmarks import amazon_ingest, catalog, operation_log, orders, sales, stock_push
 
-BENCHMARKS = [operation_log, sales, catalog, amazon_ingest, stock_push]
+BENCHMARKS = [operation_log, sales, catalog, amazon_ingest, stock_push, orders]
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 

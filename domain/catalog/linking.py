@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog.facts import ProductFacts
 from domain.catalog.models import CatalogEntry, CatalogFamily, LinkSource
-from domain.inventory.catalog.families import add_variant, create_family, variant_name
+from domain.inventory.catalog.families import add_variant, create_family
 from domain.inventory.catalog.models import Product, ProductFamily
 from domain.inventory.catalog.service import (
     create_product,
@@ -19,6 +19,7 @@ from domain.inventory.catalog.service import (
     set_product_price,
     update_product,
 )
+from domain.inventory.errors import DuplicateName
 
 
 @dataclass(frozen=True)
@@ -192,13 +193,22 @@ async def create_from_entry(
         assert family is not None
         values = [v or "-" for v in entry.option_values][: len(family.option_names)]
         values += ["-"] * (len(family.option_names) - len(values))
-        if await _name_taken(session, variant_name(family.name, values)):
+        try:
+            return await add_variant(
+                session, family_id=family.id, sku=facts.sku, option_values=values, **details
+            )
+        except DuplicateName:
+            # Two children with the same option values: the ASIN keeps their names apart.
             values[-1] = f"{values[-1]} {entry.asin}"
-        return await add_variant(
-            session, family_id=family.id, sku=facts.sku, option_values=values, **details
-        )
-    name = await unique_name(session, facts.name, entry.asin)
-    return await create_product(session, sku=facts.sku, name=name, **details)
+            return await add_variant(
+                session, family_id=family.id, sku=facts.sku, option_values=values, **details
+            )
+    try:
+        return await create_product(session, sku=facts.sku, name=facts.name, **details)
+    except DuplicateName:
+        # CA-4: names stay unique; refusals happen before anything is written, so retrying is safe.
+        name = f"{facts.name} ({entry.asin})"
+        return await create_product(session, sku=facts.sku, name=name, **details)
 
 
 async def fill_missing_price(

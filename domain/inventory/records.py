@@ -88,3 +88,29 @@ def _label(model: type[Any]) -> str:
 def _release_locks(session: Session, *_transaction: Any) -> None:
     # Any rollback, a savepoint's too, may have released locks: forget them all.
     session.info.pop(LOCKED, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_names_on_rollback(session: Session, *_transaction: Any) -> None:
+    # A rollback (a savepoint's too) may have undone a row found or made by name.
+    session.info.pop(NAMED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_names_at_the_end(session: Session, transaction: Any) -> None:
+    # Releasing a savepoint keeps its rows; only the end of the whole transaction forgets.
+    if not transaction.nested:
+        session.info.pop(NAMED, None)
+
+
+NAMED = "inventory.named_ids"
+
+
+def remembered_id(session: AsyncSession, model: type[Any], name: str) -> int | None:
+    """The id of a `model` row found or made by name earlier in this transaction."""
+    return session.info.get(NAMED, {}).get((model, name.lower()))
+
+
+def remember_id(session: AsyncSession, model: type[Any], name: str, record_id: int) -> None:
+    """Remember a row found by name until the transaction commits or anything rolls back."""
+    session.info.setdefault(NAMED, {})[(model, name.lower())] = record_id

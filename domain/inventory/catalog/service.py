@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +19,18 @@ from domain.inventory.catalog.models import (
     ProductType,
 )
 from domain.inventory.errors import DuplicateSku, InvalidValue
-from domain.inventory.records import ensure_unique, load, load_optional
+from domain.inventory.records import (
+    ensure_unique,
+    load,
+    load_optional,
+    remember_id,
+    remembered_id,
+)
 from domain.inventory.reference.models import AccountKind, PriceTier, Supplier, TaxRule
 from domain.inventory.reference.service import load_account
 from domain.inventory.values import decimal_value, optional_text, required_text
+
+T = TypeVar("T")
 
 
 class _Unset:
@@ -42,26 +50,30 @@ class KitLine:
     quantity: Decimal
 
 
-async def get_or_create_category(session: AsyncSession, *, name: str) -> Category:
-    """The category with this name, created when missing."""
-    name = required_text(name, field="category")
-    found = await session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+async def _get_or_create_named(session: AsyncSession, model: type[T], name: str) -> T:
+    # A catalog download names the same few categories and brands thousands of times.
+    known = remembered_id(session, model, name)
+    if known is not None:
+        found = await session.get(model, known)
+        if found is not None:
+            return found
+    found = await session.scalar(select(model).where(func.lower(model.name) == name.lower()))  # type: ignore[attr-defined]
     if found is None:
-        found = Category(name=name)
+        found = model(name=name)  # type: ignore[call-arg]
         session.add(found)
         await session.flush()
+    remember_id(session, model, name, found.id)  # type: ignore[attr-defined]
     return found
+
+
+async def get_or_create_category(session: AsyncSession, *, name: str) -> Category:
+    """The category with this name, created when missing."""
+    return await _get_or_create_named(session, Category, required_text(name, field="category"))
 
 
 async def get_or_create_brand(session: AsyncSession, *, name: str) -> Brand:
     """The brand with this name, created when missing."""
-    name = required_text(name, field="brand")
-    found = await session.scalar(select(Brand).where(func.lower(Brand.name) == name.lower()))
-    if found is None:
-        found = Brand(name=name)
-        session.add(found)
-        await session.flush()
-    return found
+    return await _get_or_create_named(session, Brand, required_text(name, field="brand"))
 
 
 async def _checked_fields(
