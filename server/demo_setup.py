@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog.scheduled import CATALOG_DOWNLOAD
+from domain.inventory.catalog.models import Product, ProductType
+from domain.inventory.events import publishing_transaction
 from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
 from domain.inventory.reference.service import (
     create_account,
@@ -19,8 +21,9 @@ from domain.inventory.reference.service import (
     create_tax_rule,
 )
 from domain.inventory.stock.models import Location
-from domain.inventory.stock.service import create_location
-from domain.jobs import Every, JobTarget
+from domain.inventory.stock.service import create_location, receive_stock
+from domain.jobs import Every, JobTarget, Trigger
+from domain.orders.scheduled import ORDERS_DOWNLOAD
 from domain.stores.models import MatchProducts, Region, Store
 from domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
 from domain.stores.settings import SettingsChange, set_marketplace, update_settings
@@ -29,6 +32,8 @@ from schema.context import Services
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+DEMO_STOCK = Decimal(25)
 
 
 async def _one(session: AsyncSession, model: type[T], **where: object) -> T | None:
@@ -163,6 +168,30 @@ async def connect_demo_stores(services: Services) -> list[int]:
     # Runs start only after the session above is closed: on SQLite every transaction takes the
     # write lock (BEGIN IMMEDIATE), so a session held open would block the run's own writes.
     for target in targets:
-        await services.runner.start(CATALOG_DOWNLOAD, triggered_by="demo", target=target)
+        await services.runner.run(
+            CATALOG_DOWNLOAD, trigger=Trigger.USER, triggered_by="demo", target=target
+        )
+    if new_stores:
+        await _opening_stock(services, warehouse_id=data.warehouse_id)
+    for target in targets:
+        await services.runner.run(
+            ORDERS_DOWNLOAD, trigger=Trigger.USER, triggered_by="demo", target=target
+        )
     log.info("demo: connected %d sandbox stores", len(new_stores))
     return new_stores
+
+
+async def _opening_stock(services: Services, *, warehouse_id: int) -> None:
+    """Give every stock product a few units in the warehouse, so demo sales can ship."""
+    async with publishing_transaction(services.sessions, bus=services.bus) as session:
+        products = await session.scalars(
+            select(Product.id).where(Product.type == ProductType.STOCK).order_by(Product.id)
+        )
+        for product_id in products.all():
+            await receive_stock(
+                session,
+                product_id=product_id,
+                location_id=warehouse_id,
+                quantity=DEMO_STOCK,
+                reason="demo opening stock",
+            )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import httpx
+from sqlalchemy import func, select
 
+from domain.inventory.stock.models import StockMovement
+from domain.orders.models import OrderLogEntry
 from server.app import create_app
 from server.demo_setup import connect_demo_stores
 
@@ -46,3 +49,7 @@ async def test_the_demo_connects_both_sellers_with_complete_settings_once(
         assert all(m["priceTierId"] for m in store["marketplaces"])
     runs = data["runs"]["nodes"]
     assert len(runs) == 2 and all(r["status"] == "SUCCEEDED" and r["processed"] for r in runs)
+    # orders were captured, and products have opening stock so the sales can ship
+    async with sessions() as session:
+        assert await session.scalar(select(func.count(OrderLogEntry.id))) > 0
+        assert await session.scalar(select(func.count(StockMovement.id))) > 0
