@@ -35,7 +35,7 @@ schema: $(STAMP)
 	$(BIN)/skuport schema export > schema/schema.graphql
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
