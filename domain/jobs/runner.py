@@ -158,7 +158,7 @@ class JobRunner:
         self.clock = clock
         self.bus = bus
         self.services = dict(services or {})
-        self._tasks: set[asyncio.Task[OperationLog]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     async def run(
         self,
@@ -182,10 +182,13 @@ class JobRunner:
             spec, trigger=Trigger.USER, triggered_by=triggered_by, target=target
         )
         assert started is not None  # a manual slot is unique, so the claim cannot collide
-        task = asyncio.create_task(self._complete(spec, *started))
+        self.track(asyncio.create_task(self._complete(spec, *started)))
+        return started[0]
+
+    def track(self, task: asyncio.Task[Any]) -> None:
+        """Count a background task (e.g. a run about to start) as work `drain()` waits for."""
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return started[0]
 
     async def drain(self) -> None:
         """Wait for every background run to finish (shutdown, tests)."""

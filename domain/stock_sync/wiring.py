@@ -51,8 +51,7 @@ class StockPushQueue:
         # transaction (SQLite's write lock), and the handler must return at once.
         task = asyncio.get_running_loop().create_task(self._start_run())
         # The runner's drain() (shutdown, tests) waits for this too, and then for the run.
-        self.runner._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self.runner._tasks.discard)  # type: ignore[arg-type]
+        self.runner.track(task)
 
     async def _any_store_pushing(self) -> bool:
         return bool(await stores_pushing_stock(self.runner.sessions))

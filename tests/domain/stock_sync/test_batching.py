@@ -25,6 +25,10 @@ class FakeRunner:
     async def start(self, spec, *, triggered_by):  # type: ignore[no-untyped-def]
         self.started.append(spec.name)
 
+    def track(self, task: asyncio.Task[object]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def drain(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks))
