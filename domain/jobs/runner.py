@@ -92,9 +92,10 @@ class RunRecorder:
                         message=self.message,
                     )
                 )
-        except Exception:
-            # Progress is a courtesy; the run's final state is written by the runner regardless.
-            log.warning("could not save the progress of run %s", self.log_id, exc_info=True)
+        except Exception as exc:
+            # Progress is a courtesy: on SQLite a busy job's own transactions may keep the write
+            # lock past the busy timeout. The run's final state is written regardless.
+            log.debug("progress of run %s not saved: %s", self.log_id, exc)
 
     def event(self, status: RunStatus) -> RunEvent:
         return RunEvent(
