@@ -28,6 +28,7 @@ from domain.stores.errors import StoreError
 from domain.stores.models import Store
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, user_error
+from schema.ids import to_int
 from schema.operations import JobStarted, OperationRun
 from schema.pagination import Connection, paginate
 from schema.permissions import OPERATORS, READERS, allow
@@ -190,10 +191,6 @@ def _done(outcomes: list[RowOutcome]) -> CatalogActionDone:
     )
 
 
-def _int(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1
-
-
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(
@@ -212,7 +209,7 @@ class CatalogQuery:
         async with info.context.services.sessions() as session:
             page = await paginate(
                 session,
-                catalog_rows(_int(store_id), wanted),
+                catalog_rows(to_int(store_id), wanted),
                 key=m.CatalogEntry.id,
                 first=first,
                 after=after,
@@ -243,7 +240,7 @@ class CatalogMutation:
     async def download_catalog(self, info: Info, store_id: strawberry.ID) -> DownloadCatalogResult:  # type: ignore[valid-type]
         services = info.context.services
         async with services.sessions() as session:
-            store = await session.get(Store, _int(store_id))
+            store = await session.get(Store, to_int(store_id))
         if store is None:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
         target = JobTarget(key=str(store.id), label=store.name, schedule=Every(60))
@@ -270,7 +267,7 @@ class CatalogMutation:
         try:
             async with info.context.services.sessions() as session, session.begin():
                 outcomes = await link_entries(
-                    session, store_id=_int(store_id), entry_ids=ids, product_id=_int(product_id)
+                    session, store_id=to_int(store_id), entry_ids=ids, product_id=to_int(product_id)
                 )
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]
@@ -287,7 +284,7 @@ class CatalogMutation:
             return ids
         try:
             async with info.context.services.sessions() as session, session.begin():
-                outcomes = await unlink_entries(session, store_id=_int(store_id), entry_ids=ids)
+                outcomes = await unlink_entries(session, store_id=to_int(store_id), entry_ids=ids)
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]
         return _done(outcomes)
@@ -305,7 +302,7 @@ class CatalogMutation:
         try:
             async with info.context.services.sessions() as session, session.begin():
                 outcomes = await create_products_for(
-                    session, store_id=_int(store_id), entry_ids=ids
+                    session, store_id=to_int(store_id), entry_ids=ids
                 )
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]

@@ -17,6 +17,7 @@ from domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
 from domain.stores.models import Store
 from schema.context import Info
 from schema.errors import InvalidInput, NotFound, user_error
+from schema.ids import to_id
 from schema.operations import JobStarted, OperationRun
 from schema.pagination import Connection, paginate
 from schema.permissions import OPERATORS, READERS, allow
@@ -68,10 +69,6 @@ class PendingOrderChargeNode:
     tax_rule_id: strawberry.ID | None
 
 
-def _id(value: int | None) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value is not None else None
-
-
 @strawberry.type(description="A captured order waiting to become a sale; its stock is allocated.")
 class PendingOrderNode:
     id: strawberry.ID
@@ -110,7 +107,7 @@ class PendingOrderNode:
             company_name=order.company_name,
             is_business=order.is_business,
             shipping_address=OrderAddress(**{k: str(raw.get(k, "")) for k in keys}),
-            location_id=_id(order.location_id),
+            location_id=to_id(order.location_id),
             tax_inclusive=order.tax_inclusive,
             total=order.total,
             paid=order.paid,
@@ -120,13 +117,13 @@ class PendingOrderNode:
                     seller_sku=line.seller_sku,
                     asin=line.asin,
                     title=line.title,
-                    product_id=_id(line.product_id),
+                    product_id=to_id(line.product_id),
                     is_service_line=line.product_id is None,
                     quantity=line.quantity,
                     unit_price=line.unit_price,
                     line_total=line.line_total,
                     tax_amount=line.tax_amount,
-                    tax_rule_id=_id(line.tax_rule_id),
+                    tax_rule_id=to_id(line.tax_rule_id),
                 )
                 for line in order.lines
             ],
@@ -135,7 +132,7 @@ class PendingOrderNode:
                     kind=charge.kind,
                     amount=charge.amount,
                     tax_amount=charge.tax_amount,
-                    tax_rule_id=_id(charge.tax_rule_id),
+                    tax_rule_id=to_id(charge.tax_rule_id),
                 )
                 for charge in order.charges
             ],

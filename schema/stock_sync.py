@@ -18,6 +18,7 @@ from domain.stock_sync.shipments import confirm_entry
 from domain.stores.models import Store
 from schema.context import Info
 from schema.errors import InvalidState, NotFound
+from schema.ids import to_int
 from schema.operations import JobStarted, OperationRun
 from schema.permissions import OPERATORS, READERS, allow
 
@@ -74,10 +75,6 @@ RetryShipmentResult = Annotated[
 ]
 
 
-def _int(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1
-
-
 async def _confirmation_row(session, entry: OrderLogEntry) -> ShipmentConfirmationRow:  # type: ignore[no-untyped-def]
     shipment = None
     if entry.sale_id is not None:
@@ -115,7 +112,7 @@ class StockSyncQuery:
         first: int = 100,
     ) -> StockPushStatus | None:
         async with info.context.services.sessions() as session:
-            store = await session.get(Store, _int(store_id))
+            store = await session.get(Store, to_int(store_id))
             if store is None:
                 return None
             wanted = await wanted_quantities(session, store=store)
@@ -152,7 +149,7 @@ class StockSyncQuery:
         state: ShipmentConfirmationState | None = None,  # type: ignore[valid-type]
         first: int = 100,
     ) -> list[ShipmentConfirmationRow]:
-        statement = select(OrderLogEntry).where(OrderLogEntry.store_id == _int(store_id))
+        statement = select(OrderLogEntry).where(OrderLogEntry.store_id == to_int(store_id))
         if state is not None:
             statement = statement.where(OrderLogEntry.shipment_confirmation == state)
         else:
@@ -173,7 +170,7 @@ class StockSyncMutation:
     async def push_stock_now(self, info: Info, store_id: strawberry.ID) -> PushStockResult:  # type: ignore[valid-type]
         services = info.context.services
         async with services.sessions() as session:
-            store = await session.get(Store, _int(store_id))
+            store = await session.get(Store, to_int(store_id))
         if store is None:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
         if store.settings is None or not store.settings.update_stock_levels:
@@ -198,7 +195,7 @@ class StockSyncMutation:
     ) -> RetryShipmentResult:  # type: ignore[valid-type]
         services = info.context.services
         async with services.sessions() as session:
-            entry = await session.get(OrderLogEntry, _int(log_entry_id))
+            entry = await session.get(OrderLogEntry, to_int(log_entry_id))
         if entry is None:
             return NotFound(message=f"no log entry with id {log_entry_id}", field="logEntryId")
         if entry.shipment_confirmation not in (

@@ -36,6 +36,7 @@ from schema.errors import (
     PriceTierConflict,
     user_error,
 )
+from schema.ids import to_id, to_int
 from schema.permissions import ADMINS, READERS, allow
 
 Region = strawberry.enum(m.Region, name="Region")
@@ -113,10 +114,6 @@ class StoreSettings:
     country_tax_rules: list[CountryTaxRule]
 
 
-def _id(value: int | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
 def settings_view(row: m.StoreSettings) -> StoreSettings:
     return StoreSettings(
         load_orders_when=row.load_orders_when,
@@ -124,22 +121,22 @@ def settings_view(row: m.StoreSettings) -> StoreSettings:
         consolidation_time=row.consolidation_time,
         timezone=row.timezone,
         order_download_minutes=row.order_download_minutes,
-        customer_id=_id(row.customer_id),
-        fbm_location_id=_id(row.fbm_location_id),
+        customer_id=to_id(row.customer_id),
+        fbm_location_id=to_id(row.fbm_location_id),
         process_fba_orders=row.process_fba_orders,
-        fba_location_id=_id(row.fba_location_id),
+        fba_location_id=to_id(row.fba_location_id),
         fulfilment_mode=row.fulfilment_mode,
         invoice_status=row.invoice_status,
-        revenue_account_id=_id(row.revenue_account_id),
+        revenue_account_id=to_id(row.revenue_account_id),
         sales_representative=row.sales_representative,
         match_products=row.match_products,
         create_product_if_not_found=row.create_product_if_not_found,
         amazon_is_master=row.amazon_is_master,
         update_stock_levels=row.update_stock_levels,
-        line_tax_rule_id=_id(row.line_tax_rule_id),
-        charge_tax_rule_id=_id(row.charge_tax_rule_id),
-        tax_free_rule_id=_id(row.tax_free_rule_id),
-        payment_account_id=_id(row.payment_account_id),
+        line_tax_rule_id=to_id(row.line_tax_rule_id),
+        charge_tax_rule_id=to_id(row.charge_tax_rule_id),
+        tax_free_rule_id=to_id(row.tax_free_rule_id),
+        payment_account_id=to_id(row.payment_account_id),
         country_tax_rules=[
             CountryTaxRule(
                 country_code=r.country_code, tax_rule_id=strawberry.ID(str(r.tax_rule_id))
@@ -184,7 +181,7 @@ class Store:
                 StoreMarketplace(
                     marketplace=Marketplace.from_model(entry.marketplace),
                     enabled=entry.enabled,
-                    price_tier_id=_id(entry.price_tier_id),
+                    price_tier_id=to_id(entry.price_tier_id),
                     sales_representative_abbreviation=entry.marketplace.abbreviation,
                 )
                 for entry in sorted(row.marketplaces, key=lambda e: e.marketplace.code)
@@ -309,10 +306,6 @@ class _BadId(ValueError):
         self.field = camel(field)
 
 
-def _store_id(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1
-
-
 @strawberry.type
 class StoresQuery:
     @strawberry.field(permission_classes=allow(*READERS), description="Connected stores.")
@@ -323,7 +316,7 @@ class StoresQuery:
     @strawberry.field(permission_classes=allow(*READERS))
     async def store(self, info: Info, id: strawberry.ID) -> Store | None:
         async with info.context.services.sessions() as session:
-            row = await session.get(m.Store, _store_id(id))
+            row = await session.get(m.Store, to_int(id))
             return Store.from_model(row) if row else None
 
     @strawberry.field(
@@ -439,7 +432,7 @@ class StoresMutation:
             async with info.context.services.sessions() as session, session.begin():
                 store = await rename_store(
                     session,
-                    store_id=_store_id(id),
+                    store_id=to_int(id),
                     name=name,
                     shop_representative_name=shop_representative_name,
                 )
@@ -466,7 +459,7 @@ class StoresMutation:
                 store = await reauthorise_store(
                     session,
                     gateway=services.amazon,
-                    store_id=_store_id(id),
+                    store_id=to_int(id),
                     lwa_client_id=lwa_client_id,
                     lwa_client_secret=lwa_client_secret,
                     refresh_token=refresh_token,
@@ -485,10 +478,10 @@ class StoresMutation:
         services = info.context.services
         try:
             async with services.sessions() as session, session.begin():
-                await disconnect_store(session, store_id=_store_id(id))
+                await disconnect_store(session, store_id=to_int(id))
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]
-        await services.amazon.forget(_store_id(id))
+        await services.amazon.forget(to_int(id))
         await _stores_changed(info)
         return StoreDisconnected(id=id)
 
@@ -502,8 +495,8 @@ class StoresMutation:
             return InvalidInput(message=str(exc), field=exc.field)
         try:
             async with info.context.services.sessions() as session, session.begin():
-                await update_settings(session, store_id=_store_id(store_id), change=change)
-                store = await get_store(session, store_id=_store_id(store_id))
+                await update_settings(session, store_id=to_int(store_id), change=change)
+                store = await get_store(session, store_id=to_int(store_id))
                 view = Store.from_model(store)
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]
@@ -529,13 +522,13 @@ class StoresMutation:
             async with info.context.services.sessions() as session, session.begin():
                 await set_marketplace(
                     session,
-                    store_id=_store_id(store_id),
+                    store_id=to_int(store_id),
                     marketplace_id=marketplace_id,
                     enabled=enabled,
                     price_tier_id=int(price_tier_id) if price_tier_id is not None else None,
                     clear_price_tier=clear_price_tier,
                 )
-                store = await get_store(session, store_id=_store_id(store_id))
+                store = await get_store(session, store_id=to_int(store_id))
                 return StoreSaved(store=Store.from_model(store))
         except StoreError as exc:
             return user_error(exc)  # type: ignore[return-value]

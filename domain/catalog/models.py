@@ -7,15 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db.base import Base
-from domain.db.types import Money, Quantity, UTCDateTime
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+from domain.db.types import Money, Quantity, UTCDateTime, value_enum
 
 
 class CatalogStatus(enum.StrEnum):
@@ -75,8 +71,10 @@ class CatalogEntry(Base):
     isbn: Mapped[str] = mapped_column(String(20), default="")
     # The listing's own title in this marketplace: the alias name of a global SKU (ST-8).
     title: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[CatalogStatus] = mapped_column(_enum(CatalogStatus))
-    fulfilment: Mapped[Fulfilment] = mapped_column(_enum(Fulfilment), default=Fulfilment.FBM)
+    status: Mapped[CatalogStatus] = mapped_column(value_enum(CatalogStatus, length=20))
+    fulfilment: Mapped[Fulfilment] = mapped_column(
+        value_enum(Fulfilment, length=20), default=Fulfilment.FBM
+    )
     price: Mapped[Decimal | None] = mapped_column(Money(), default=None)
     currency: Mapped[str] = mapped_column(String(3), default="")
     quantity: Mapped[Decimal | None] = mapped_column(Quantity(), default=None)
@@ -92,7 +90,9 @@ class CatalogEntry(Base):
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_products.id", ondelete="SET NULL"), default=None
     )
-    link_source: Mapped[LinkSource | None] = mapped_column(_enum(LinkSource), default=None)
+    link_source: Mapped[LinkSource | None] = mapped_column(
+        value_enum(LinkSource, length=20), default=None
+    )
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -21,11 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db.base import Base
-from domain.db.types import Money, Quantity, UTCDateTime
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+from domain.db.types import Money, Quantity, UTCDateTime, value_enum
 
 
 class OrderFulfilment(enum.StrEnum):
@@ -72,11 +67,11 @@ class OrderLogEntry(Base):
     marketplace_id: Mapped[str] = mapped_column(String(20))
     amazon_order_id: Mapped[str] = mapped_column(String(40))
     amazon_status: Mapped[str] = mapped_column(String(40))
-    fulfilment: Mapped[OrderFulfilment] = mapped_column(_enum(OrderFulfilment))
+    fulfilment: Mapped[OrderFulfilment] = mapped_column(value_enum(OrderFulfilment))
     purchased_at: Mapped[datetime] = mapped_column(UTCDateTime())
     amazon_updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    state: Mapped[LogState] = mapped_column(_enum(LogState), default=LogState.PENDING)
+    state: Mapped[LogState] = mapped_column(value_enum(LogState), default=LogState.PENDING)
     # The sale task is kept when the entry is deleted (LG-2), and the entry when the sale is.
     sale_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_sales.id", ondelete="SET NULL"), default=None
@@ -84,7 +79,7 @@ class OrderLogEntry(Base):
     payment_applied: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_shipped: Mapped[bool] = mapped_column(Boolean, default=False)
     shipment_confirmation: Mapped[ShipmentConfirmation] = mapped_column(
-        _enum(ShipmentConfirmation), default=ShipmentConfirmation.NOT_NEEDED
+        value_enum(ShipmentConfirmation), default=ShipmentConfirmation.NOT_NEEDED
     )
     shipment_attempts: Mapped[int] = mapped_column(Integer, default=0)
     shipment_error: Mapped[str] = mapped_column(Text, default="")
@@ -103,7 +98,7 @@ class PendingOrder(Base):
     )
     marketplace_id: Mapped[str] = mapped_column(String(20))
     amazon_order_id: Mapped[str] = mapped_column(String(40))
-    fulfilment: Mapped[OrderFulfilment] = mapped_column(_enum(OrderFulfilment))
+    fulfilment: Mapped[OrderFulfilment] = mapped_column(value_enum(OrderFulfilment))
     purchased_at: Mapped[datetime] = mapped_column(UTCDateTime())
     currency: Mapped[str] = mapped_column(String(3))
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
@@ -164,7 +159,7 @@ class PendingOrderCharge(Base):
     pending_order_id: Mapped[int] = mapped_column(
         ForeignKey("pending_orders.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ChargeKind] = mapped_column(_enum(ChargeKind))
+    kind: Mapped[ChargeKind] = mapped_column(value_enum(ChargeKind))
     amount: Mapped[Decimal] = mapped_column(Money())
     tax_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     tax_rule_id: Mapped[int | None] = mapped_column(

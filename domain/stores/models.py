@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db.base import Base, CreatedAt
-from domain.db.types import UTCDateTime
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+from domain.db.types import UTCDateTime, value_enum
 
 
 class Region(enum.StrEnum):
@@ -71,7 +67,7 @@ class Marketplace(Base):
     code: Mapped[str] = mapped_column(String(2), unique=True)
     country_code: Mapped[str] = mapped_column(String(2))
     name: Mapped[str] = mapped_column(String(50))
-    region: Mapped[Region] = mapped_column(_enum(Region))
+    region: Mapped[Region] = mapped_column(value_enum(Region))
     currency: Mapped[str] = mapped_column(String(3))
 
     @property
@@ -88,14 +84,16 @@ class Store(CreatedAt, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     shop_representative_name: Mapped[str] = mapped_column(String(100))
-    region: Mapped[Region] = mapped_column(_enum(Region))
+    region: Mapped[Region] = mapped_column(value_enum(Region))
     selling_partner_id: Mapped[str] = mapped_column(String(50))
     lwa_client_id: Mapped[str] = mapped_column(String(200))
     lwa_client_secret_encrypted: Mapped[str] = mapped_column(String(1000))
     refresh_token_encrypted: Mapped[str] = mapped_column(String(2000))
     api_endpoint: Mapped[str] = mapped_column(String(300))
     token_url: Mapped[str] = mapped_column(String(300))
-    status: Mapped[StoreStatus] = mapped_column(_enum(StoreStatus), default=StoreStatus.CONNECTED)
+    status: Mapped[StoreStatus] = mapped_column(
+        value_enum(StoreStatus), default=StoreStatus.CONNECTED
+    )
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     marketplaces: Mapped[list[StoreMarketplace]] = relationship(
@@ -133,10 +131,10 @@ class StoreSettings(Base):
         ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
     )
     load_orders_when: Mapped[LoadOrdersWhen] = mapped_column(
-        _enum(LoadOrdersWhen), default=LoadOrdersWhen.PAID
+        value_enum(LoadOrdersWhen), default=LoadOrdersWhen.PAID
     )
     consolidation: Mapped[Consolidation] = mapped_column(
-        _enum(Consolidation), default=Consolidation.NONE
+        value_enum(Consolidation), default=Consolidation.NONE
     )
     consolidation_time: Mapped[time] = mapped_column(Time(), default=time(18, 0))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -153,19 +151,19 @@ class StoreSettings(Base):
         ForeignKey("inv_locations.id", ondelete="SET NULL"), default=None
     )
     fulfilment_mode: Mapped[FulfilmentMode] = mapped_column(
-        _enum(FulfilmentMode), default=FulfilmentMode.NONE
+        value_enum(FulfilmentMode), default=FulfilmentMode.NONE
     )
     invoice_status: Mapped[InvoiceStatusSetting] = mapped_column(
-        _enum(InvoiceStatusSetting), default=InvoiceStatusSetting.DRAFT
+        value_enum(InvoiceStatusSetting), default=InvoiceStatusSetting.DRAFT
     )
     revenue_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_accounts.id", ondelete="SET NULL"), default=None
     )
     sales_representative: Mapped[SalesRepresentative] = mapped_column(
-        _enum(SalesRepresentative), default=SalesRepresentative.MARKETPLACE
+        value_enum(SalesRepresentative), default=SalesRepresentative.MARKETPLACE
     )
     match_products: Mapped[MatchProducts] = mapped_column(
-        _enum(MatchProducts), default=MatchProducts.BY_SKU
+        value_enum(MatchProducts), default=MatchProducts.BY_SKU
     )
     create_product_if_not_found: Mapped[bool] = mapped_column(Boolean, default=False)
     amazon_is_master: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,19 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.inventory.events import publishing_transaction
 from domain.inventory.reference.service import Address as DomainAddress
+from schema import ids
 from schema.context import Info
 from schema.errors import UserError, user_error
+from schema.ids import to_id
+
+__all__ = ["to_id", "to_int"]
 
 
 def to_int(value: strawberry.ID | None) -> int | None:
-    """An id argument as a number; -1 for text that is no id (the domain then says NotFound)."""
-    if value is None:
-        return None
-    return int(value) if str(value).isdigit() else -1
-
-
-def to_id(value: int | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
+    """An optional id argument as a number (see schema.ids.to_int)."""
+    return None if value is None else ids.to_int(value)
 
 
 def api_field(field: str | None) -> str | None:
