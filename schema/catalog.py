@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 
 from domain.catalog import models as m
 from domain.catalog.scheduled import CATALOG_DOWNLOAD
@@ -18,8 +17,8 @@ from domain.catalog.service import (
     RowOutcome,
     catalog_rows,
     create_products_for,
-    family_members,
     link_entries,
+    row_details,
     unlink_entries,
 )
 from domain.inventory.catalog.models import Product
@@ -215,19 +214,12 @@ class CatalogQuery:
                 after=after,
                 convert=lambda entry: entry,
             )
-            groups = {}
+            details = await row_details(
+                session, entries=[edge.node for edge in page.edges], f=wanted
+            )
             for edge in page.edges:
-                entry = edge.node
-                if entry.catalog_family_id is not None and not wanted.variations_separately:
-                    groups[entry.id] = await family_members(session, entry=entry, f=wanted)
-            product_ids = {e.node.product_id for e in page.edges if e.node.product_id}
-            product_ids |= {v.product_id for vs in groups.values() for v in vs if v.product_id}
-            products = {
-                p.id: p
-                for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))
-            }
-            for edge in page.edges:
-                edge.node = _row(edge.node, products, groups.get(edge.node.id, ()))
+                variants = details.variants.get(edge.node.id, ())
+                edge.node = _row(edge.node, details.products, variants)
         return page  # type: ignore[return-value]
 
 

@@ -81,17 +81,38 @@ def catalog_rows(store_id: int, f: CatalogFilter) -> Select:  # type: ignore[typ
     )
 
 
-async def family_members(
-    session: AsyncSession, *, entry: CatalogEntry, f: CatalogFilter
-) -> list[CatalogEntry]:
-    """The entries of the family row that `entry` stands for, by ASIN."""
-    if entry.catalog_family_id is None:
-        return [entry]
-    statement = _filtered(select(CatalogEntry), CatalogEntry, entry.store_id, f).where(
-        CatalogEntry.catalog_family_id == entry.catalog_family_id,
-        CatalogEntry.marketplace_id == entry.marketplace_id,
-    )
-    return list((await session.scalars(statement.order_by(CatalogEntry.asin))).all())
+@dataclass(frozen=True)
+class RowDetails:
+    """What a page of catalog rows shows beside the entries: family variants, linked products."""
+
+    variants: dict[int, list[CatalogEntry]]
+    products: dict[int, Product]
+
+
+async def row_details(
+    session: AsyncSession, *, entries: Sequence[CatalogEntry], f: CatalogFilter
+) -> RowDetails:
+    """Variants of the page's family rows and every linked product, in two queries."""
+    variants: dict[int, list[CatalogEntry]] = {}
+    families = {
+        (e.catalog_family_id, e.marketplace_id): e.id
+        for e in entries
+        if e.catalog_family_id is not None and not f.variations_separately
+    }
+    if families:
+        statement = _filtered(select(CatalogEntry), CatalogEntry, entries[0].store_id, f).where(
+            CatalogEntry.catalog_family_id.in_({family for family, _ in families})
+        )
+        for member in await session.scalars(statement.order_by(CatalogEntry.asin)):
+            row_id = families.get((member.catalog_family_id, member.marketplace_id))
+            if row_id is not None:
+                variants.setdefault(row_id, []).append(member)
+    linked = {e.product_id for e in entries if e.product_id}
+    linked |= {v.product_id for vs in variants.values() for v in vs if v.product_id}
+    products = {
+        p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(linked)))
+    }
+    return RowDetails(variants=variants, products=products)
 
 
 @dataclass(frozen=True)
@@ -216,10 +237,11 @@ async def create_products_for(
 __all__ = [
     "CatalogFilter",
     "Linked",
+    "RowDetails",
     "RowOutcome",
     "catalog_rows",
     "create_products_for",
-    "family_members",
     "link_entries",
+    "row_details",
     "unlink_entries",
 ]
