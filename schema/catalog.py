@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from domain.catalog import models as m
-from domain.catalog.scheduled import CATALOG_DOWNLOAD
+from domain.catalog.scheduled import CATALOG_DOWNLOAD, CATALOG_DOWNLOAD_WITH_OPENING_STOCK
 from domain.catalog.service import (
     CatalogFilter,
     Linked,
@@ -229,7 +229,18 @@ class CatalogMutation:
         permission_classes=allow(*OPERATORS),
         description="Download the store's catalog now (CA-1); follow the run for progress.",
     )
-    async def download_catalog(self, info: Info, store_id: strawberry.ID) -> DownloadCatalogResult:  # type: ignore[valid-type]
+    async def download_catalog(
+        self,
+        info: Info,
+        store_id: strawberry.ID,
+        import_opening_stock: Annotated[
+            bool,
+            strawberry.argument(
+                description="BX-6: also receive listing quantities as opening stock at the "
+                "store's FBM location, for products without any stock history."
+            ),
+        ] = False,
+    ) -> DownloadCatalogResult:  # type: ignore[valid-type]
         services = info.context.services
         async with services.sessions() as session:
             store = await session.get(Store, to_int(store_id))
@@ -237,8 +248,9 @@ class CatalogMutation:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
         target = JobTarget(key=str(store.id), label=store.name, schedule=Every(60))
         principal = info.context.principal
+        spec = CATALOG_DOWNLOAD_WITH_OPENING_STOCK if import_opening_stock else CATALOG_DOWNLOAD
         entry = await services.runner.start(
-            CATALOG_DOWNLOAD, triggered_by=principal.name if principal else "", target=target
+            spec, triggered_by=principal.name if principal else "", target=target
         )
         return JobStarted(run=OperationRun.from_model(entry))
 

@@ -6,8 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog.download import download_catalog
+from domain.catalog.opening_stock import import_opening_stock
+from domain.inventory.events import publishing_transaction
 from domain.jobs import Every, JobContext, JobSpec, JobTarget
 from domain.stores.models import Store
+from domain.stores.service import get_store
 
 CATALOG_EVERY_MINUTES = 60
 
@@ -33,9 +36,32 @@ async def run_catalog_download(context: JobContext) -> None:
     )
 
 
+async def run_catalog_download_with_opening_stock(context: JobContext) -> None:
+    """BX-6: the same download, then the listings' quantities as opening stock (opt-in)."""
+    await run_catalog_download(context)
+    assert context.target is not None
+    store_id = int(context.target.key)
+    async with context.sessions() as session:
+        location_id = (await get_store(session, store_id=store_id)).settings.fbm_location_id
+    async with publishing_transaction(context.sessions, bus=context.bus) as session:
+        imported = await import_opening_stock(session, store_id=store_id, location_id=location_id)
+    for item, reason in imported.skipped:
+        context.run.skip(item, reason)
+    context.run.message += f"; opening stock received for {imported.received} products"
+
+
 CATALOG_DOWNLOAD = JobSpec(
     name="catalog_download",
     description="Download the store's listings report and catalog details (hourly, ST-9)",
     run=run_catalog_download,
+    targets=every_store,
+)
+
+# Started on demand only (downloadCatalog with importOpeningStock), so it is not registered
+# with the scheduler, which runs every registered job on its schedule.
+CATALOG_DOWNLOAD_WITH_OPENING_STOCK = JobSpec(
+    name="catalog_download_opening_stock",
+    description="Download the catalog and import listing quantities as opening stock (BX-6)",
+    run=run_catalog_download_with_opening_stock,
     targets=every_store,
 )
