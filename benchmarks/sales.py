@@ -28,6 +28,7 @@ from domain.inventory.reference.service import (
     create_price_tier,
     create_tax_rule,
 )
+from domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
 from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
 from domain.inventory.sales.invoicing import invoice_sale, record_payment
 from domain.inventory.sales.lines import ProductLine
@@ -36,6 +37,7 @@ from domain.inventory.stock.service import create_location, receive_stock
 
 PRODUCTS = 50
 WINDOW = 1_000
+BATCH = 50  # sales per transaction, as order processing applies them
 
 
 @dataclass
@@ -69,6 +71,28 @@ async def _seed(sessions: async_sessionmaker[AsyncSession], sales: int) -> _Shop
     return _Shop(customer.id, location.id, bank.id, ids)
 
 
+def _request(shop: _Shop, n: int) -> SaleRequest:
+    products = [shop.product_ids[(n * 3 + k) % PRODUCTS] for k in range(3)]
+    return SaleRequest(
+        customer_id=shop.customer_id,
+        location_id=shop.location_id,
+        lines=[ProductLine(p, Decimal(1 + k)) for k, p in enumerate(products)],
+        reference=f"111-{n:07d}",
+        fulfilment=FulfilmentMode.PICK_PACK_SHIP,
+        carrier="UPS",
+        invoice_status=InvoiceStatus.AUTHORISED,
+        payment=PaymentRequest(account_id=shop.bank_id),
+    )
+
+
+async def _process_batch(
+    sessions: async_sessionmaker[AsyncSession], bus: EventBus, shop: _Shop, first: int, size: int
+) -> None:
+    async with publishing_transaction(sessions, bus=bus) as session:
+        results = await process_sales(session, [_request(shop, n) for n in range(first, first + size)])
+    assert all(r.error is None and r.shipped for r in results)
+
+
 async def _process(
     sessions: async_sessionmaker[AsyncSession], bus: EventBus, shop: _Shop, n: int
 ) -> None:
@@ -90,8 +114,9 @@ async def _process(
         )
 
 
-async def measure(sales: int) -> dict[str, float]:
-    """Process `sales` sales on a fresh SQLite file; figures for the whole run and two windows."""
+async def measure(sales: int, batch: int = BATCH) -> dict[str, float]:
+    """Process `sales` sales on a fresh SQLite file, `batch` per transaction (1: one sale at a
+    time through the per-sale services); figures for the whole run and two windows."""
     folder = tempfile.mkdtemp()
     engine = create_engine(f"sqlite+aiosqlite:///{folder}/bench.db")
     await upgrade(engine)
@@ -104,15 +129,18 @@ async def measure(sales: int) -> dict[str, float]:
         nonlocal statements
         statements += 1
 
-    window = min(WINDOW, max(1, sales // 2))
+    window = min(WINDOW, max(batch, sales // 2 // batch * batch))
     figures: dict[str, float] = {"sales": sales, "window": window}
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     began, began_cpu = time.perf_counter(), time.process_time()
-    for n in range(sales):
+    for n in range(0, sales, batch):
         if n == 0 or n == sales - window:
             mark, mark_time, mark_cpu = statements, time.perf_counter(), time.process_time()
-        await _process(sessions, bus, shop, n)
-        if n == window - 1:
+        if batch == 1:
+            await _process(sessions, bus, shop, n)
+        else:
+            await _process_batch(sessions, bus, shop, n, min(batch, sales - n))
+        if n + batch == window:
             figures["first_statements"] = (statements - mark) / window
             figures["first_rate"] = window / (time.perf_counter() - mark_time)
             figures["first_cpu_ms"] = (time.process_time() - mark_cpu) * 1000 / window

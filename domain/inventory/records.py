@@ -20,7 +20,12 @@ LOCKED = "inventory.locked"
 
 def remember_locked(session: AsyncSession, record: Any) -> None:
     """Note that this transaction holds `record` (locked or inserted by it)."""
-    session.info.setdefault(LOCKED, set()).add((type(record), record.id))
+    remember_locked_id(session, type(record), record.id)
+
+
+def remember_locked_id(session: AsyncSession, model: type[Any], record_id: int) -> None:
+    """Note that this transaction holds the `model` row `record_id` (e.g. bulk-inserted)."""
+    session.info.setdefault(LOCKED, set()).add((model, record_id))
 
 
 async def load(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -49,6 +50,17 @@ class PickResult:
     shortages: list[Shortage] = field(default_factory=list)
 
 
+def find_shortages(
+    needed: Mapping[tuple[int, int], Decimal], pickable: Mapping[tuple[int, int], Decimal]
+) -> list[Shortage]:
+    """The pick rule: each (product, location) the sale needs, short of what may be picked."""
+    return [
+        Shortage(product_id=p, location_id=loc, needed=q, pickable=pickable[(p, loc)])
+        for (p, loc), q in sorted(needed.items())
+        if pickable[(p, loc)] < q
+    ]
+
+
 async def _open_sale(session: AsyncSession, sale_id: int) -> Sale:
     # The row lock stops two requests from picking or shipping the same sale at once.
     sale = await get_sale(session, sale_id=sale_id, lock=True)
@@ -68,13 +80,9 @@ async def pick_sale(session: AsyncSession, *, sale_id: int) -> PickResult:
         needed[(holding.product_id, holding.location_id)] += holding.allocated - holding.picked
     await lock_products(session, [product_id for product_id, _ in needed])
     figures = await figures_for(session, needed)
-    shortages = [
-        Shortage(
-            product_id=p, location_id=loc, needed=q, pickable=figures[(p, loc)].unpicked_on_hand
-        )
-        for (p, loc), q in sorted(needed.items())
-        if figures[(p, loc)].unpicked_on_hand < q
-    ]
+    shortages = find_shortages(
+        needed, {pair: figure.unpicked_on_hand for pair, figure in figures.items()}
+    )
     if shortages:
         sale.pick_status = StageStatus.DRAFT
         await session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from domain.inventory.errors import InvalidState, InvalidValue
 from domain.inventory.records import load, remember_locked
 from domain.inventory.reference.models import AccountKind
 from domain.inventory.reference.service import load_account
-from domain.inventory.sales.models import Invoice, InvoiceStatus, Payment, SaleStatus
+from domain.inventory.sales.models import Invoice, InvoiceStatus, Payment, SaleLine, SaleStatus
 from domain.inventory.sales.service import get_sale
 from domain.inventory.values import decimal_value, optional_text
 
@@ -39,9 +40,7 @@ async def invoice_sale(
         status=status,
         invoice_date=invoice_date or utcnow(),
         currency=sale.currency,
-        subtotal=sum((line.net for line in sale.lines), Decimal("0.00")),
-        tax_total=sum((line.tax for line in sale.lines), Decimal("0.00")),
-        total=sum((line.total for line in sale.lines), Decimal("0.00")),
+        **invoice_amounts(sale.lines),
         payments=[],
         credit_notes=[],
     )
@@ -49,6 +48,24 @@ async def invoice_sale(
     await session.flush()
     remember_locked(session, invoice)
     return invoice
+
+
+def invoice_amounts(lines: Iterable[SaleLine]) -> dict[str, Decimal]:
+    """An invoice's subtotal, tax and total: the exact sums of its sale's line amounts."""
+    subtotal = tax = total = Decimal("0.00")
+    for line in lines:
+        subtotal, tax, total = subtotal + line.net, tax + line.tax, total + line.total
+    return {"subtotal": subtotal, "tax_total": tax, "total": total}
+
+
+def check_payment(amount: Decimal, *, balance: Decimal, invoice_number: str) -> Decimal:
+    """A payment's amount, refused when not positive or more than the invoice's balance."""
+    amount = decimal_value(amount, field="amount", positive=True, places=2)
+    if amount > balance:
+        raise InvalidValue(
+            "amount", f"{amount} is more than the balance of {invoice_number} ({balance})"
+        )
+    return amount
 
 
 async def find_invoice(session: AsyncSession, *, sale_id: int) -> Invoice | None:
@@ -81,17 +98,14 @@ async def record_payment(
     reference: str = "",
 ) -> Payment:
     """Record money received against an invoice; more than the balance is refused."""
-    amount = decimal_value(amount, field="amount", positive=True, places=2)
+    decimal_value(amount, field="amount", positive=True, places=2)  # before any query
     reference = optional_text(reference, field="reference")
     # The row lock makes two payments racing for the same balance queue up.
     invoice = await get_invoice(session, invoice_id=invoice_id, lock=True)
     if invoice.status == InvoiceStatus.VOIDED:
         raise InvalidState("invoice_id", f"{invoice.number} is voided")
     await load_account(session, account_id, kind=AccountKind.BANK, field="account_id")
-    if amount > invoice.balance:
-        raise InvalidValue(
-            "amount", f"{amount} is more than the balance of {invoice.number} ({invoice.balance})"
-        )
+    amount = check_payment(amount, balance=invoice.balance, invoice_number=invoice.number)
     payment = Payment(
         invoice_id=invoice.id,
         account_id=account_id,

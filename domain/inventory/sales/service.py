@@ -171,7 +171,16 @@ def stock_needs(line: SaleLine, product: Product) -> list[tuple[int, Decimal]]:
     return [(product.id, line.quantity)]
 
 
-async def create_sale(
+@dataclass
+class PreparedSale:
+    """A checked, priced sale not yet written, and the stock its lines take."""
+
+    sale: Sale
+    needs: list[tuple[SaleLine, int, Decimal]]
+    drop_ship: list[tuple[SaleLine, Product]]
+
+
+async def prepare_sale(
     session: AsyncSession,
     *,
     customer_id: int,
@@ -185,8 +194,14 @@ async def create_sale(
     ordered_at: datetime | None = None,
     billing_name: str = "",
     shipping_address: Address | None = None,
-) -> Sale:
-    """Create a sale task: price its lines, allocate stock, order drop-ship lines."""
+    products: dict[int, Product] | None = None,
+    rules: dict[int, TaxRule] | None = None,
+) -> PreparedSale:
+    """Check and price a sale without writing it: every rule of `create_sale` is here.
+
+    `products` and `rules` are caches shared by the sales of one batch; records the session
+    already holds (see `batch.preload`) are read from its identity map without a query.
+    """
     customer = await load(session, Customer, customer_id, field="customer_id")
     await load(session, Location, location_id, field="location_id")
     tier = await load_optional(
@@ -202,9 +217,19 @@ async def create_sale(
         raise InvalidValue("currency", f"price tier {tier.name} is in {tier.currency}")
     if not lines:
         raise InvalidValue("lines", "a sale needs at least one line")
-    ctx = _Context(customer, tier, revenue_account_id, {}, {})
+    ctx = _Context(
+        customer,
+        tier,
+        revenue_account_id,
+        rules if rules is not None else {},
+        products if products is not None else {},
+    )
     # One query for every product of the order (their prices and kit parts come with it).
-    product_ids = {line.product_id for line in lines if isinstance(line, ProductLine)}
+    product_ids = {
+        line.product_id
+        for line in lines
+        if isinstance(line, ProductLine) and line.product_id not in ctx.products
+    }
     if product_ids:
         found = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
         ctx.products.update({product.id: product for product in found})
@@ -235,6 +260,41 @@ async def create_sale(
         lines=sale_lines,
         shipments=[],
     )
+    drop_ship = [(line, ctx.products[line.product_id]) for line in sale_lines if line.drop_ship]
+    return PreparedSale(sale, needs, drop_ship)  # type: ignore[arg-type]
+
+
+async def create_sale(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    location_id: int,
+    lines: Sequence[SaleLineInput],
+    price_tier_id: int | None = None,
+    currency: str | None = None,
+    sales_rep: str = "",
+    revenue_account_id: int | None = None,
+    reference: str = "",
+    ordered_at: datetime | None = None,
+    billing_name: str = "",
+    shipping_address: Address | None = None,
+) -> Sale:
+    """Create a sale task: price its lines, allocate stock, order drop-ship lines."""
+    prepared = await prepare_sale(
+        session,
+        customer_id=customer_id,
+        location_id=location_id,
+        lines=lines,
+        price_tier_id=price_tier_id,
+        currency=currency,
+        sales_rep=sales_rep,
+        revenue_account_id=revenue_account_id,
+        reference=reference,
+        ordered_at=ordered_at,
+        billing_name=billing_name,
+        shipping_address=shipping_address,
+    )
+    sale = prepared.sale
     session.add(sale)
     await session.flush()
     remember_locked(session, sale)  # a sale this transaction created is its own
@@ -250,11 +310,10 @@ async def create_sale(
                 "sale_id": sale.id,
                 "sale_line_id": line.id,
             }
-            for line, product_id, quantity in needs
+            for line, product_id, quantity in prepared.needs
         ],
     )
-    drop_ship = [(line, ctx.products[line.product_id]) for line in sale_lines if line.drop_ship]
-    await order_drop_ship_lines(session, sale=sale, lines=drop_ship)  # type: ignore[arg-type]
+    await order_drop_ship_lines(session, sale=sale, lines=prepared.drop_ship)
     await session.flush()
     return sale
 

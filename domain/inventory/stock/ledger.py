@@ -10,12 +10,13 @@ IMMEDIATE), so writers are serialised and the lock query is a no-op.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, or_, select, union_all
+from sqlalchemy import Integer, TextClause, column, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.base import utcnow
@@ -68,7 +69,7 @@ def sums() -> tuple[Any, Any, Any]:
 # A pair whose movements since its last checkpoint reach this many gets a new checkpoint.
 CHECKPOINT_EVERY = 200
 # Above this many pairs at once (a big receipt's publication) one plain grouped sum is used.
-MAX_CHECKPOINTED_PAIRS = 50
+MAX_CHECKPOINTED_PAIRS = 500
 
 
 async def figures_for(
@@ -76,7 +77,7 @@ async def figures_for(
 ) -> dict[tuple[int, int], StockFigure]:
     """Figures for each (product, location) pair; pairs without movements are all zero.
 
-    Each figure is the pair's latest checkpoint plus the movements after it (one statement),
+    Each figure is the pair's latest checkpoint plus the movements after it (two statements),
     so its cost does not grow with the product's history. On SQLite, where every transaction
     holds the write lock, a pair with many movements since its checkpoint gets a new one.
     PostgreSQL writes none: ordering allocates without a lock, so a movement with a smaller
@@ -90,32 +91,6 @@ async def figures_for(
         await _plain_figures(session, wanted, result)
         return result
     cp = StockCheckpoint
-    tail = []
-    for product_id, location_id in wanted:
-        upto = (
-            select(func.coalesce(func.max(cp.upto_movement_id), 0))
-            .where(cp.product_id == product_id, cp.location_id == location_id)
-            .scalar_subquery()
-        )
-        tail.append(
-            and_(
-                StockMovement.product_id == product_id,
-                StockMovement.location_id == location_id,
-                StockMovement.id > upto,
-            )
-        )
-    movements = (
-        select(
-            literal(0).label("base"),
-            StockMovement.product_id,
-            StockMovement.location_id,
-            *sums(),
-            func.count(StockMovement.id),
-            func.max(StockMovement.id),
-        )
-        .where(or_(*tail))
-        .group_by(StockMovement.product_id, StockMovement.location_id)
-    )
     latest = (
         select(func.max(cp.id))
         .where(
@@ -124,39 +99,35 @@ async def figures_for(
         )
         .group_by(cp.product_id, cp.location_id)
     )
-    checkpoints = select(
-        literal(1).label("base"),
-        cp.product_id,
-        cp.location_id,
-        cp.on_hand,
-        cp.allocated,
-        cp.picked,
-        literal(0),
-        cp.upto_movement_id,
-    ).where(cp.id.in_(latest))
-    since: dict[tuple[int, int], tuple[int, int]] = {}
-    for (
-        base,
-        product_id,
-        location_id,
-        on_hand,
-        allocated,
-        picked,
-        count,
-        last,
-    ) in await session.execute(union_all(movements, checkpoints)):
+    upto: dict[tuple[int, int], int] = {}
+    for product_id, location_id, last, on_hand, allocated, picked in await session.execute(
+        select(
+            cp.product_id, cp.location_id, cp.upto_movement_id, cp.on_hand, cp.allocated, cp.picked
+        ).where(cp.id.in_(latest))
+    ):
         pair = (product_id, location_id)
-        if pair not in result:
-            continue  # a checkpoint of another location of a wanted product
+        if pair in result:  # not a checkpoint of another location of a wanted product
+            upto[pair] = last
+            result[pair] = replace(
+                result[pair], on_hand=on_hand, allocated=allocated, picked=picked
+            )
+    params: dict[str, int] = {}
+    for i, (product_id, location_id) in enumerate(wanted):
+        params.update({f"p{i}": product_id, f"l{i}": location_id})
+        params[f"u{i}"] = upto.get((product_id, location_id), 0)
+    since: dict[tuple[int, int], tuple[int, int]] = {}
+    for product_id, location_id, on_hand, allocated, picked, count, last in await session.execute(
+        _tail_sums(len(wanted)), params
+    ):
+        pair = (product_id, location_id)
         before = result[pair]
         result[pair] = replace(
             before,
-            on_hand=before.on_hand + Decimal(on_hand),
-            allocated=before.allocated + Decimal(allocated),
-            picked=before.picked + Decimal(picked),
+            on_hand=before.on_hand + (on_hand or ZERO),
+            allocated=before.allocated + (allocated or ZERO),
+            picked=before.picked + (picked or ZERO),
         )
-        if not base:
-            since[pair] = (count, last)
+        since[pair] = (count, last)
     if session.get_bind().dialect.name == "sqlite":
         due = [(pair, last) for pair, (count, last) in since.items() if count >= CHECKPOINT_EVERY]
         if due:
@@ -176,6 +147,31 @@ async def figures_for(
                 ],
             )
     return result
+
+
+@functools.cache
+def _tail_sums(pairs: int) -> TextClause:
+    """Sums of each pair's movements after its checkpoint: one index range per pair.
+
+    Written as text, one per number of pairs: building and caching the same statement as an
+    expression costs more than running it."""
+    terms = " OR ".join(
+        f"(product_id = :p{i} AND location_id = :l{i} AND id > :u{i})" for i in range(pairs)
+    )
+    m = StockMovement
+    return text(
+        "SELECT product_id, location_id, sum(on_hand_delta), sum(allocated_delta), "
+        f"sum(picked_delta), count(id), max(id) FROM {m.__tablename__} WHERE {terms} "
+        "GROUP BY product_id, location_id"
+    ).columns(
+        column("product_id", Integer),
+        column("location_id", Integer),
+        column("on_hand", m.on_hand_delta.type),
+        column("allocated", m.allocated_delta.type),
+        column("picked", m.picked_delta.type),
+        column("count", Integer),
+        column("last", Integer),
+    )
 
 
 async def _plain_figures(
@@ -265,9 +261,10 @@ def record_movement(
 async def record_movements(
     session: AsyncSession, *, kind: MovementKind, movements: Iterable[dict[str, Any]]
 ) -> None:
-    """Append many movements of one kind in one statement; each dict holds `product_id`,
-    `location_id` and any of the deltas (`on_hand`, `allocated`, `picked`), `sale_id`,
-    `sale_line_id`, `reason`. Like `record_movement`, it notes availability changes."""
+    """Append many movements in one statement; each dict holds `product_id`, `location_id`
+    and any of the deltas (`on_hand`, `allocated`, `picked`), `sale_id`, `sale_line_id`,
+    `reason`, and its own `kind` when it differs from `kind`. Like `record_movement`, it notes
+    availability changes."""
     now = utcnow()
     rows = []
     for movement in movements:
@@ -275,7 +272,7 @@ async def record_movements(
         allocated = movement.get("allocated", ZERO)
         rows.append(
             {
-                "kind": kind,
+                "kind": movement.get("kind", kind),
                 "product_id": movement["product_id"],
                 "location_id": movement["location_id"],
                 "on_hand_delta": on_hand,
@@ -297,5 +294,5 @@ async def record_movements(
                 delta=on_hand - allocated,
             )
     if rows:
-        # Nothing reads these rows back as objects, so one bulk INSERT serves them all.
-        await session.execute(insert(StockMovement), rows)
+        # Nothing reads these rows back as objects: one Core executemany serves them all.
+        await session.execute(StockMovement.__table__.insert(), rows)

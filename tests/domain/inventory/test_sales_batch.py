@@ -1,0 +1,242 @@
+"""IN-5/IN-6 at volume: `process_sales` makes many sales at once by the same rules as one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.db import transaction
+from domain.inventory.catalog.service import KitLine, create_product
+from domain.inventory.errors import InvalidValue, NotFound
+from domain.inventory.models import InvoiceStatus, ProductType
+from domain.inventory.purchasing.service import drop_ship_orders_of_sale
+from domain.inventory.reference.service import create_supplier
+from domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
+from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
+from domain.inventory.sales.lines import ChargeLine, ProductLine
+from domain.inventory.sales.models import StageStatus
+from domain.inventory.sales.service import create_sale, get_sale
+from domain.inventory.sales.voiding import void_sale
+from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from tests.domain.inventory.conftest import Shop, row_counts, stock_product
+from tests.domain.inventory.test_statement_counts import counted_statements
+
+
+def _request(shop: Shop, lines, **kwargs) -> SaleRequest:  # type: ignore[no-untyped-def]
+    return SaleRequest(
+        customer_id=shop.customer.id, location_id=shop.warehouse.id, lines=lines, **kwargs
+    )
+
+
+def _shipped_and_paid(shop: Shop, lines, **kwargs) -> SaleRequest:  # type: ignore[no-untyped-def]
+    return _request(
+        shop,
+        lines,
+        fulfilment=FulfilmentMode.PICK_PACK_SHIP,
+        carrier="UPS",
+        tracking_number="1Z999",
+        invoice_status=InvoiceStatus.AUTHORISED,
+        payment=PaymentRequest(account_id=shop.bank.id),
+        **kwargs,
+    )
+
+
+async def test_in5_a_batch_sale_is_the_same_as_one_made_step_by_step(
+    session: AsyncSession, shop: Shop
+):
+    """Lines, stock, invoice and payment of a batch sale equal those of the per-sale services."""
+    mug = await stock_product(session, shop, "MUG", "12.50")
+    await receive_stock(
+        session, product_id=mug.id, location_id=shop.warehouse.id, quantity=Decimal(10)
+    )
+    lines = [
+        ProductLine(mug.id, Decimal(2), discount_percent=Decimal(10)),
+        ChargeLine(kind="shipping", amount=Decimal("4.99"), tax_rule_id=shop.sales_tax.id),
+    ]
+    one = await create_sale(
+        session, customer_id=shop.customer.id, location_id=shop.warehouse.id, lines=lines
+    )
+    await fulfil_sale(session, sale_id=one.id, mode=FulfilmentMode.PICK_PACK_SHIP, carrier="UPS")
+    invoice = await invoice_sale(session, sale_id=one.id, status=InvoiceStatus.AUTHORISED)
+    await record_payment(
+        session, invoice_id=invoice.id, amount=invoice.total, account_id=shop.bank.id
+    )
+
+    [result] = await process_sales(session, [_shipped_and_paid(shop, lines)])
+
+    assert result.error is None and result.picked and result.shipped
+    batch = await get_sale(session, sale_id=result.sale_id)  # type: ignore[arg-type]
+    batch_invoice = await find_invoice(session, sale_id=batch.id)
+    assert batch.number == result.number
+    assert [(x.net, x.tax, x.total, x.revenue_account_id) for x in batch.lines] == [
+        (x.net, x.tax, x.total, x.revenue_account_id) for x in one.lines
+    ]
+    assert (batch.pick_status, batch.pack_status, batch.ship_status) == (
+        StageStatus.AUTHORISED,
+        StageStatus.AUTHORISED,
+        StageStatus.AUTHORISED,
+    )
+    assert [(s.carrier, s.tracking_number) for s in batch.shipments] == [("UPS", "1Z999")]
+    assert batch_invoice is not None
+    assert (batch_invoice.total, batch_invoice.paid, batch_invoice.balance) == (
+        invoice.total,
+        invoice.total,
+        Decimal("0.00"),
+    )
+    mugs = await stock_at(session, product_id=mug.id, location_id=shop.warehouse.id)
+    assert (mugs.on_hand, mugs.allocated, mugs.picked) == (6, 0, 0)
+    ledger = await list_movements(session, product_id=mug.id)
+    entries = {
+        sale_id: sorted(
+            (m.kind, m.on_hand_delta, m.allocated_delta, m.picked_delta)
+            for m in ledger
+            if m.sale_id == sale_id
+        )
+        for sale_id in (one.id, batch.id)
+    }
+    assert len(entries[one.id]) == 3 and entries[one.id] == entries[batch.id]
+
+
+async def test_in5_short_stock_goes_to_the_earlier_sale_and_the_later_pick_stays_draft(
+    session: AsyncSession, shop: Shop
+):
+    lamp = await stock_product(session, shop, "LAMP")
+    await receive_stock(
+        session, product_id=lamp.id, location_id=shop.warehouse.id, quantity=Decimal(3)
+    )
+
+    first, second = await process_sales(
+        session,
+        [
+            _shipped_and_paid(shop, [ProductLine(lamp.id, Decimal(2))]),
+            _request(
+                shop,
+                [ProductLine(lamp.id, Decimal(2))],
+                fulfilment=FulfilmentMode.PICK_PACK_SHIP,
+                carrier="UPS",
+            ),
+        ],
+    )
+
+    assert first.shipped and not second.picked
+    assert [(s.needed, s.pickable) for s in second.shortages] == [(Decimal(2), Decimal(1))]
+    later = await get_sale(session, sale_id=second.sale_id)  # type: ignore[arg-type]
+    assert (later.pick_status, later.pack_status, later.ship_status) == (
+        StageStatus.DRAFT,
+        StageStatus.NOT_STARTED,
+        StageStatus.NOT_STARTED,
+    )
+    lamps = await stock_at(session, product_id=lamp.id, location_id=shop.warehouse.id)
+    assert (lamps.on_hand, lamps.allocated, lamps.available) == (1, 2, -1)
+
+
+async def test_in5_a_refused_sale_in_a_batch_writes_nothing_and_the_others_are_made(
+    session: AsyncSession, shop: Shop
+):
+    pen = await stock_product(session, shop, "PEN")
+    await session.commit()
+    before = await row_counts(session)
+
+    results = await process_sales(
+        session,
+        [
+            _request(shop, [ProductLine(999_999, Decimal(1))]),
+            _request(
+                shop,
+                [ProductLine(pen.id, Decimal(1))],
+                invoice_status=InvoiceStatus.AUTHORISED,
+                payment=PaymentRequest(account_id=shop.bank.id, amount=Decimal("500.00")),
+            ),
+            _request(shop, [ProductLine(pen.id, Decimal(1))], payment=PaymentRequest(shop.bank.id)),
+            _request(shop, [ProductLine(pen.id, Decimal(1))], invoice_status=InvoiceStatus.DRAFT),
+        ],
+    )
+
+    assert isinstance(results[0].error, NotFound)
+    assert results[0].error.field == "lines[0].product_id"
+    assert isinstance(results[1].error, InvalidValue) and results[1].error.field == "amount"
+    assert results[2].error is not None and results[2].error.field == "payment"
+    assert [r.sale_id is None for r in results] == [True, True, True, False]
+    after = await row_counts(session)
+    assert after["inv_sales"] == before["inv_sales"] + 1
+    assert after["inv_invoices"] == before["inv_invoices"] + 1
+    assert after["inv_payments"] == before["inv_payments"]
+
+
+async def test_in6_a_batch_kit_ships_its_components_and_drop_ship_orders_from_the_supplier(
+    session: AsyncSession, shop: Shop
+):
+    cup = await stock_product(session, shop, "CUP")
+    kit = await create_product(
+        session,
+        sku="SET",
+        name="Tea set",
+        type=ProductType.KIT,
+        components=[KitLine(cup.id, Decimal(2))],
+        default_tax_rule_id=shop.vat.id,
+    )
+    supplier = await create_supplier(session, name="Sofa Direct")
+    sofa = await create_product(
+        session,
+        sku="SOFA",
+        name="Sofa",
+        drop_ship=True,
+        supplier_id=supplier.id,
+        default_tax_rule_id=shop.sales_tax.id,
+    )
+    await receive_stock(
+        session, product_id=cup.id, location_id=shop.warehouse.id, quantity=Decimal(10)
+    )
+
+    kit_sale, sofa_sale = await process_sales(
+        session,
+        [
+            _request(
+                shop,
+                [ProductLine(kit.id, Decimal(3), unit_price=Decimal(30))],
+                fulfilment=FulfilmentMode.PICK_PACK_SHIP,
+                carrier="UPS",
+            ),
+            _request(shop, [ProductLine(sofa.id, Decimal(1), unit_price=Decimal(900))]),
+        ],
+    )
+
+    cups = await stock_at(session, product_id=cup.id, location_id=shop.warehouse.id)
+    assert (cups.on_hand, cups.allocated) == (4, 0)
+    assert await list_movements(session, product_id=kit.id) == []
+    orders = await drop_ship_orders_of_sale(session, sale_id=sofa_sale.sale_id)  # type: ignore[arg-type]
+    assert [(o.supplier_id, [line.quantity for line in o.lines]) for o in orders] == [
+        (supplier.id, [Decimal(1)])
+    ]
+    assert await list_movements(session, product_id=sofa.id) == []
+    # A batch sale is an ordinary sale afterwards: voiding it puts the components back.
+    await void_sale(session, sale_id=kit_sale.sale_id, reason="test")  # type: ignore[arg-type]
+    cups = await stock_at(session, product_id=cup.id, location_id=shop.warehouse.id)
+    assert (cups.on_hand, cups.allocated) == (10, 0)
+
+
+async def test_in5_a_batch_costs_the_same_statements_for_ten_sales_as_for_forty(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, shop: Shop
+):
+    """The benchmark's claim in miniature: statements per batch, not per sale."""
+    async with transaction(sessions) as session:
+        products = [await stock_product(session, shop, f"P{i}") for i in range(3)]
+        for product in products:
+            await receive_stock(
+                session, product_id=product.id, location_id=shop.warehouse.id, quantity=Decimal(500)
+            )
+    lines = [ProductLine(p.id, Decimal(1)) for p in products]
+
+    async def batch(size: int) -> int:
+        with counted_statements(engine) as statements:
+            async with transaction(sessions) as session:
+                results = await process_sales(
+                    session, [_shipped_and_paid(shop, lines) for _ in range(size)]
+                )
+        assert all(r.shipped and r.payment_id for r in results)
+        return len(statements)
+
+    assert await batch(10) == await batch(40)
+    assert await batch(40) < 30  # against 29 per sale one at a time
