@@ -1,4 +1,10 @@
-"""OR-9: an Amazon cancellation drops the pending order, voids the sale, or reverses its lines."""
+"""OR-9: an Amazon cancellation drops the pending order, voids the sale, or reverses its lines.
+
+A paid sale of its own (NONE) is voided with its payments refunded; a sale the user has fully
+credited is kept and its unshipped stock released; a partly credited one waits for the user
+(`cancelled_after_payment`). On a consolidated (DAILY) sale the order's lines are taken out:
+unpaid, the sale is made again without them; paid, they are credited and their stock released.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,22 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.inventory.catalog.models import Product
 from domain.inventory.credit_notes.service import CreditLine, create_credit_note
 from domain.inventory.reference.service import Address
+from domain.inventory.sales.holdings import sale_holdings
 from domain.inventory.sales.invoicing import find_invoice, get_invoice, invoice_sale
 from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from domain.inventory.sales.models import InvoiceStatus, LineKind, Sale, SaleLine, SaleStatus
+from domain.inventory.sales.models import (
+    Invoice,
+    InvoiceStatus,
+    LineKind,
+    Sale,
+    SaleLine,
+    SaleStatus,
+)
 from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import void_sale
+from domain.inventory.sales.voiding import Released, release_unshipped, void_sale
 from domain.inventory.stock.reservations import release_reservation, reserved_stock
 from domain.orders.capture import OrderSkipped, SkipReason
 from domain.orders.models import LogState, OrderFulfilment, OrderLogEntry, PendingOrder
@@ -55,22 +70,65 @@ async def cancel_captured(session: AsyncSession, *, store: Store, entry: OrderLo
             return await _rebuild_without(session, store=store, entry=entry, sale=sale)
         return await _reverse_lines(session, entry=entry, sale_number=sale.number, invoice=invoice)
     if invoice is not None and invoice.credit_notes:
-        # The user credited the paid sale (what cancelled_after_payment asks for): done.
-        entry.state = LogState.VOIDED
-        entry.note = f"cancelled on Amazon: {sale.number} credited ({invoice.credited}), kept"
-        return entry.note
-    if invoice is not None and invoice.payments:
-        # Money has moved: voiding is refused by the back office, refunding is the user's call.
-        raise OrderSkipped(
-            SkipReason.CANCELLED_AFTER_PAYMENT,
-            f"{sale.number} is paid ({invoice.paid}); credit it, then retry this item",
-        )
+        return await _credited(session, entry=entry, sale=sale, invoice=invoice)
+    refunded = invoice.paid if invoice is not None else Decimal(0)
+    # A paid sale (PA-1) is voided with its payments refunded to the account they came into.
     await void_sale(
-        session, sale_id=sale.id, reason=f"Amazon order {entry.amazon_order_id} cancelled"
+        session,
+        sale_id=sale.id,
+        reason=f"Amazon order {entry.amazon_order_id} cancelled",
+        refund_payments=True,
     )
     entry.state = LogState.VOIDED
     entry.note = f"cancelled on Amazon: {sale.number} voided, stock returned"
+    if refunded:
+        entry.note += f"; payments of {refunded:.2f} {sale.currency} refunded"
     return entry.note
+
+
+async def _credited(
+    session: AsyncSession, *, entry: OrderLogEntry, sale: Sale, invoice: Invoice
+) -> str:
+    """A sale the user has credited: kept, and what it still holds unshipped is released.
+
+    A credit note for only part of the sale leaves the rest of it owed and paid: whether to
+    credit the rest (and restock what shipped) is the finance user's call, so it waits.
+    """
+    if invoice.credited < invoice.total:
+        raise OrderSkipped(
+            SkipReason.CANCELLED_AFTER_PAYMENT,
+            f"{sale.number} is only partly credited ({invoice.credited} of {invoice.total}); "
+            "credit the rest, then retry this item",
+        )
+    released = await release_unshipped(
+        session,
+        sale_id=sale.id,
+        sale_line_ids=[line.id for line in sale.lines],
+        reason=f"Amazon order {entry.amazon_order_id} cancelled",
+    )
+    entry.state = LogState.VOIDED
+    entry.note = (
+        f"cancelled on Amazon: {sale.number} credited ({invoice.credited}), kept; "
+        f"{await _describe(session, released)}"
+    )
+    return entry.note
+
+
+async def _describe(session: AsyncSession, released: list[Released]) -> str:
+    """What `release_unshipped` gave back, by SKU, for a log note."""
+    units: dict[int, Decimal] = {}
+    for item in released:
+        units[item.product_id] = units.get(item.product_id, Decimal(0)) + item.allocated
+    units = {product_id: quantity for product_id, quantity in units.items() if quantity}
+    if not units:
+        return "nothing unshipped to release"
+    rows = await session.execute(select(Product.id, Product.sku).where(Product.id.in_(list(units))))
+    skus = {product_id: sku for product_id, sku in rows}
+    said = ", ".join(
+        f"{quantity.normalize():f} of {skus.get(product_id, product_id)}"
+        for product_id, quantity in sorted(units.items())
+    )
+    return f"unshipped stock released: {said}"
 
 
 def _as_input(line: SaleLine) -> SaleLineInput:
@@ -161,40 +219,65 @@ async def _rebuild_without(
     return entry.note
 
 
-async def _reverse_lines(session, *, entry, sale_number, invoice) -> str:  # type: ignore[no-untyped-def]
-    """A paid consolidated sale: a credit note of the order's lines, restocking what shipped.
-
-    Units the sale allocated but never shipped stay allocated to it (the back office has no way
-    to release part of a sale): the log note says so, and the attention queue is not needed.
-    """
+async def _reverse_lines(
+    session: AsyncSession, *, entry: OrderLogEntry, sale_number: str, invoice: Invoice
+) -> str:
+    """A paid consolidated sale: a credit note of the order's lines, restocking what shipped,
+    and a release of what those lines hold unshipped, so stock ends exactly right (OR-9)."""
     prefix = consolidated_prefix(entry.amazon_order_id)
-    if invoice is None or invoice.status is not InvoiceStatus.AUTHORISED:
+    if invoice.status is not InvoiceStatus.AUTHORISED:
         raise OrderSkipped(
             SkipReason.PROCESSING_FAILED,
             f"the order's lines on {sale_number} can only be reversed once its invoice is "
             "authorised; authorise it, then retry this item",
         )
     sale = await get_sale(session, sale_id=invoice.sale_id)
-    lines = [
-        CreditLine(sale_line_id=line.id, quantity=line.quantity)
-        for line in sale.lines
-        if line.description.startswith(prefix)
-    ]
-    if not lines:
+    mine = [line for line in sale.lines if line.description.startswith(prefix)]
+    if not mine:
         entry.state = LogState.VOIDED
         entry.note = f"no lines of the order on {sale_number}"
         return entry.note
-    note = await create_credit_note(
-        session,
-        invoice_id=invoice.id,
-        lines=lines,
-        restock=True,
-        reason=f"Amazon order {entry.amazon_order_id} cancelled",
+    reason = f"Amazon order {entry.amazon_order_id} cancelled"
+    # A sale ships whole, so each line either shipped (restock it) or never did (release it).
+    shipped = {
+        h.sale_line_id
+        for h in await sale_holdings(session, sale_id=sale.id)
+        if h.shipped > h.restocked
+    }
+    # Charges and services go with the restocking note; goods never shipped (or drop-shipped)
+    # cannot be restocked, so they are credited on a note of their own.
+    restocked = [line for line in mine if line.id in shipped]
+    if restocked:
+        restocked += [line for line in mine if line.product_id is None]
+    notes = []
+    for lines, restock in (
+        (restocked, True),
+        ([line for line in mine if line not in restocked], False),
+    ):
+        if lines:
+            notes.append(
+                await create_credit_note(
+                    session,
+                    invoice_id=invoice.id,
+                    lines=[
+                        CreditLine(sale_line_id=line.id, quantity=line.quantity) for line in lines
+                    ],
+                    restock=restock,
+                    reason=reason,
+                )
+            )
+    released = await release_unshipped(
+        session, sale_id=sale.id, sale_line_ids=[line.id for line in mine], reason=reason
     )
     refreshed = await get_invoice(session, invoice_id=invoice.id)
+    credited = sum((note.total for note in notes), Decimal("0.00"))
+    said = ", ".join(
+        f"{note.number}{' (restocking what shipped)' if note.restock else ''}" for note in notes
+    )
     entry.state = LogState.VOIDED
     entry.note = (
-        f"cancelled on Amazon: its {len(lines)} lines on consolidated {sale_number} reversed by "
-        f"credit note {note.id} ({note.total}); balance now {refreshed.balance or Decimal(0)}"
+        f"cancelled on Amazon: its {len(mine)} lines on consolidated {sale_number} reversed by "
+        f"credit note {said}, {credited:.2f}; balance now {refreshed.balance:.2f}; "
+        f"{await _describe(session, released)}"
     )
     return entry.note

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.auth import Role
 from domain.inventory.errors import InventoryError
 from domain.inventory.sales import models as m
 from domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
@@ -25,7 +26,7 @@ from schema.inventory.common import (
     unit_of_work,
 )
 from schema.inventory.sales import ChargeKind, LineKind, Sale, Shipment, sale_view
-from schema.permissions import OPERATORS, allow
+from schema.permissions import FINANCIERS, OPERATORS, Forbidden, allow
 
 
 @strawberry.input(
@@ -244,13 +245,29 @@ class SaleActionsMutation:
         return result
 
     @strawberry.mutation(
-        permission_classes=allow(*OPERATORS),
-        description="Void: release allocations, put shipped stock back, keep the record.",
+        permission_classes=allow(*OPERATORS, *FINANCIERS),
+        description=(
+            "Void: release allocations, put shipped stock back, keep the record (operations). "
+            "A paid sale is refused unless refundPayments, which first refunds each payment to "
+            "its account (finance)."
+        ),
     )
-    async def void_sale(self, info: Info, sale_id: strawberry.ID, reason: str = "") -> SaleResult:  # type: ignore[valid-type]
+    async def void_sale(
+        self, info: Info, sale_id: strawberry.ID, reason: str = "", refund_payments: bool = False
+    ) -> SaleResult:  # type: ignore[valid-type]
+        # Refunding money is finance's call; voiding an unpaid sale is operations' work.
+        needed = FINANCIERS if refund_payments else OPERATORS
+        role = info.context.principal.role
+        if role is not Role.ADMIN and role not in needed:
+            raise Forbidden(role, needed)
         try:
             async with unit_of_work(info) as session:
-                sale = await void_sale(session, sale_id=to_int(sale_id) or -1, reason=reason)
+                sale = await void_sale(
+                    session,
+                    sale_id=to_int(sale_id) or -1,
+                    reason=reason,
+                    refund_payments=refund_payments,
+                )
                 view = await sale_view(session, sale)
         except InventoryError as exc:
             return refused(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from domain.inventory.reference.models import AccountKind, Customer
@@ -154,22 +155,142 @@ async def test_a_cancelled_pending_order_is_removed(gql, shop, amazon, scheduled
     assert (await figures(sessions, store, product_ids[0])).allocated == 0
 
 
-async def test_a_cancellation_after_payment_waits_for_a_credit(
-    gql, shop, amazon, scheduled, sessions
-):
-    """OR-9 with PA-1: a paid sale cannot be voided; it is queued with the reason, not lost."""
-    store = await shop("NA", paymentAccountId=None)
+SALE = """
+query($id: ID!) {
+  sale(id: $id) {
+    status lines { id productId quantity description }
+    invoice { status total paid credited balance paymentStatus
+      payments { amount accountId reference } creditNotes { total } }
+  }
+}
+"""
+CREDIT = """
+mutation($invoice: ID!, $lines: [CreditLineInput!]!) {
+  createCreditNote(invoiceId: $invoice, lines: $lines) {
+    __typename ... on CreditNoteSaved { invoice { credited } } ... on UserError { message }
+  }
+}
+"""
+RETRY = """
+mutation($id: ID!) {
+  retryAttentionItem(id: $id) {
+    __typename ... on AttentionRetried { outcome detail stillNeedsAttention }
+  }
+}
+"""
+
+
+async def sale_and_invoice(gql, sale_id: str) -> dict:
+    result = await gql(SALE, id=sale_id)
+    assert "errors" not in result, result
+    return result["data"]["sale"]
+
+
+async def attention_for(gql, store, order_id: str) -> list[dict]:
+    items = (await gql(ATTENTION, storeId=store.id))["data"]["attentionItems"]
+    return [i for i in items if i["amazonOrderId"] == order_id]
+
+
+async def paid_order(gql, shop, amazon, scheduled, sessions, **settings):
+    """A NONE store with a payment account (PA-1) and one order, processed and paid."""
+    store = await shop("NA", **settings)
     await gql(support.SETTINGS, storeId=store.id, settings={"paymentAccountId": str(store.bank_id)})
-    order, _, _ = await new_order(amazon, store, sessions)
+    order, items, product_ids = await new_order(amazon, store, sessions)
     await scheduled(store.id)
+    row = (await log_rows(gql, store.id, amazonOrderId=order["orderId"]))[0]
+    assert row["sale"]["paymentStatus"] == "paid" and row["paymentApplied"]
+    return store, order, items, product_ids, row
+
+
+async def cancel_on_amazon(amazon, scheduled, store, order):
     await amazon("POST", f"/_sandbox/orders/{order['orderId']}/cancel")
     await amazon("POST", "/_sandbox/clock", seconds=900)
-    await scheduled(store.id)
-    items = (await gql(ATTENTION, storeId=store.id))["data"]["attentionItems"]
-    mine = next(i for i in items if i["amazonOrderId"] == order["orderId"])
-    assert (mine["stage"], mine["reason"]) == ("cancellation", "cancelled_after_payment")
+    return await scheduled(store.id)
+
+
+async def test_a_paid_cancelled_order_is_voided_with_its_payments_refunded(
+    gql, shop, amazon, scheduled, sessions
+):
+    """OR-9 with PA-1: the paid sale is voided, each payment refunded to its account, stock back."""
+    # given a processed order whose invoice PA-1 paid from the store's payment account
+    store, order, items, product_ids, row = await paid_order(gql, shop, amazon, scheduled, sessions)
+    paid = Decimal(row["sale"]["paid"])
+    assert (await figures(sessions, store, product_ids[0])).allocated == items[0]["quantityOrdered"]
+    # when the buyer cancels it on Amazon and the next download sees it
+    entry = await cancel_on_amazon(amazon, scheduled, store, order)
+    # then the order is voided, not queued, and the log says how much was refunded
+    assert entry.cancelled == 1
+    assert await attention_for(gql, store, order["orderId"]) == []
+    row = (await log_rows(gql, store.id, amazonOrderId=order["orderId"]))[0]
+    assert row["state"] == "VOIDED" and row["sale"]["status"] == "voided"
+    assert f"payments of {paid:.2f} USD refunded" in row["note"]
+    # and the invoice keeps the payment and shows its refund: paid 0
+    sale = await sale_and_invoice(gql, row["sale"]["id"])
+    invoice = sale["invoice"]
+    assert (invoice["status"], Decimal(invoice["paid"])) == ("VOIDED", 0)
+    assert invoice["paymentStatus"] == "UNPAID" and invoice["creditNotes"] == []
+    payment, refund = invoice["payments"]
+    assert (Decimal(payment["amount"]), Decimal(refund["amount"])) == (paid, -paid)
+    assert payment["accountId"] == refund["accountId"] == str(store.bank_id)
+    assert refund["reference"].startswith("refund of payment")
+    # and the stock it held is free again
+    for item, product_id in zip(items, product_ids, strict=True):
+        figure = await figures(sessions, store, product_id)
+        assert (figure.on_hand, figure.allocated, figure.available) == (10, 0, 10), item
+
+
+async def test_a_partly_credited_cancelled_order_waits_for_the_rest_of_the_credit(
+    gql, shop, amazon, scheduled, sessions
+):
+    """OR-9, IN-7, BX-3: a partial credit note is the user's call — queued until fully credited.
+
+    Fully credited, the sale is kept (the credit note is the refund) and the stock its lines
+    still hold unshipped is released.
+    """
+    store, order, _, product_ids, row = await paid_order(
+        gql, shop, amazon, scheduled, sessions, invoiceStatus="AUTHORISED"
+    )
+    sale = await sale_and_invoice(gql, row["sale"]["id"])
+    first, *others = sale["lines"]
+    invoice_id = await _invoice_id(sessions, row["sale"]["id"])
+    # given finance credited one unit of the first line
+    one = [{"saleLineId": first["id"], "quantity": "1"}]
+    credited = await gql(CREDIT, role="finance", invoice=invoice_id, lines=one)
+    assert credited["data"]["createCreditNote"]["__typename"] == "CreditNoteSaved", credited
+    # when Amazon cancels the order
+    await cancel_on_amazon(amazon, scheduled, store, order)
+    # then it waits in the attention queue with the reason, the sale untouched
+    [item] = await attention_for(gql, store, order["orderId"])
+    assert (item["stage"], item["reason"]) == ("cancellation", "cancelled_after_payment")
+    assert "partly credited" in item["detail"]
     row = (await log_rows(gql, store.id, amazonOrderId=order["orderId"]))[0]
     assert row["state"] == "PROCESSED" and row["sale"]["status"] == "ordered"
+    # when finance credits the rest and operations retry the item
+    rest = [
+        {"saleLineId": line["id"], "quantity": line["quantity"]}
+        for line in others
+    ] + ([{"saleLineId": first["id"], "quantity": str(Decimal(first["quantity"]) - 1)}]
+         if Decimal(first["quantity"]) > 1 else [])  # fmt: skip
+    credited = await gql(CREDIT, role="finance", invoice=invoice_id, lines=rest)
+    assert credited["data"]["createCreditNote"]["__typename"] == "CreditNoteSaved", credited
+    retried = (await gql(RETRY, role="operations", id=item["id"]))["data"]["retryAttentionItem"]
+    # then the order is done: the sale is kept, credited in full, its stock released
+    assert retried == {**retried, "outcome": "cancelled", "stillNeedsAttention": False}
+    row = (await log_rows(gql, store.id, amazonOrderId=order["orderId"]))[0]
+    assert row["state"] == "VOIDED" and row["sale"]["status"] == "ordered"
+    assert "kept" in row["note"] and "unshipped stock released" in row["note"]
+    invoice = (await sale_and_invoice(gql, row["sale"]["id"]))["invoice"]
+    assert Decimal(invoice["credited"]) == Decimal(invoice["total"])
+    for product_id in product_ids:
+        figure = await figures(sessions, store, product_id)
+        assert (figure.on_hand, figure.allocated, figure.available) == (10, 0, 10)
+    assert await attention_for(gql, store, order["orderId"]) == []
+
+
+async def _invoice_id(sessions, sale_id: str) -> str:
+    async with sessions() as session:
+        invoice = await session.scalar(select(Invoice).where(Invoice.sale_id == int(sale_id)))
+        return str(invoice.id)
 
 
 async def test_a_cancellation_before_capture_leaves_nothing(gql, shop, amazon, scheduled, sessions):
@@ -309,3 +430,58 @@ async def test_each_store_downloads_on_its_own_interval(shop, sessions):
     async with sessions() as session:
         targets = {t.key: t.schedule for t in await download_targets(session)}
     assert targets == {first.id: Every(15), second.id: Every(30)}
+
+
+@pytest.mark.parametrize("mode", ["NONE", "PICK_PACK_SHIP"])
+async def test_a_cancelled_order_on_a_paid_daily_sale_is_credited_and_its_stock_released(
+    gql, shop, amazon, scheduled, drain, sessions, mode
+):
+    """OR-9 (DAILY) with PA-1: a credit note of its lines; its units come back exactly —
+    released when they were only allocated (NONE), restocked when they had shipped."""
+    # given a DAILY store that authorises invoices and applies Amazon's payments
+    store = await shop("NA", consolidation="DAILY", invoiceStatus="AUTHORISED", fulfilmentMode=mode)
+    await gql(support.SETTINGS, storeId=store.id, settings={"paymentAccountId": str(store.bank_id)})
+    kept, _, kept_products = await new_order(amazon, store, sessions, variant=2)
+    gone, gone_items, gone_products = await new_order(amazon, store, sessions, variant=5)
+    await scheduled(store.id)
+    await gql(PROCESS, role="operations", storeId=store.id)
+    await drain()
+    day = (await log_rows(gql, store.id, amazonOrderId=gone["orderId"]))[0]["sale"]
+    assert day["paymentStatus"] == "paid" and day["invoiceStatus"] == "authorised"
+    products = set(kept_products) | set(gone_products)
+    before = {p: await figures(sessions, store, p) for p in products}
+    paid_before = Decimal(day["paid"])
+    # when one of the day's orders is cancelled on Amazon
+    entry = await cancel_on_amazon(amazon, scheduled, store, gone)
+    # then its lines are credited on the day's sale, which stays (the other order is on it)
+    assert entry.cancelled == 1
+    assert await attention_for(gql, store, gone["orderId"]) == []
+    cancelled = (await log_rows(gql, store.id, amazonOrderId=gone["orderId"]))[0]
+    remaining = (await log_rows(gql, store.id, amazonOrderId=kept["orderId"]))[0]
+    assert cancelled["state"] == "VOIDED" and "credit note" in cancelled["note"]
+    shipped = mode == "PICK_PACK_SHIP"
+    assert ("restocking what shipped" in cancelled["note"]) is shipped
+    assert ("unshipped stock released" in cancelled["note"]) is not shipped
+    assert cancelled["sale"]["id"] == remaining["sale"]["id"] == day["id"]
+    assert remaining["sale"]["status"] == "ordered" and remaining["state"] == "PROCESSED"
+    sale = await sale_and_invoice(gql, day["id"])
+    mine = [
+        line for line in sale["lines"] if line["description"].startswith(f"[{gone['orderId']}]")
+    ]
+    assert mine
+    invoice = sale["invoice"]
+    assert Decimal(invoice["paid"]) == paid_before  # Amazon's payment of the day is kept
+    notes = invoice["creditNotes"]
+    assert notes and Decimal(invoice["credited"]) == sum(Decimal(n["total"]) for n in notes) > 0
+    # and stock: exactly the cancelled order's units are free again, nothing else moved
+    freed = {p: Decimal(0) for p in products}
+    for item, product_id in zip(gone_items, gone_products, strict=True):
+        freed[product_id] += item["quantityOrdered"]
+    for product_id in products:
+        after, was = await figures(sessions, store, product_id), before[product_id]
+        assert after.available == was.available + freed[product_id]
+        if shipped:  # restocked: back on hand, nothing was allocated any more
+            assert (after.on_hand, after.allocated) == (was.on_hand + freed[product_id], 0)
+        else:  # released: on hand untouched, the allocation gone
+            assert after.on_hand == was.on_hand
+            assert after.allocated == was.allocated - freed[product_id]

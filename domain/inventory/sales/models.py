@@ -173,7 +173,13 @@ class Invoice(CreatedAt, Base):
 
     @property
     def paid(self) -> Decimal:
+        """Money kept: payments less their refunds (a refund is a negative payment)."""
         return sum((p.amount for p in self.payments), Decimal("0.00"))
+
+    @property
+    def refunded(self) -> Decimal:
+        """Money given back: the sum of the refunds of payments, as a positive amount."""
+        return -sum((p.amount for p in self.payments if p.refund_of_id), Decimal("0.00"))
 
     @property
     def credited(self) -> Decimal:
@@ -192,7 +198,11 @@ class Invoice(CreatedAt, Base):
 
 
 class Payment(CreatedAt, Base):
-    """Money received against an invoice into a bank/payment account."""
+    """Money received against an invoice into a bank/payment account.
+
+    A refund is a payment too: the negative amount of the payment it reverses
+    (`refund_of_id`), to the same account. Payments are never deleted.
+    """
 
     __tablename__ = "inv_payments"
 
@@ -202,3 +212,6 @@ class Payment(CreatedAt, Base):
     amount: Mapped[Decimal] = mapped_column(Money())
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reference: Mapped[str] = mapped_column(String(200), default="")
+    refund_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inv_payments.id"), default=None, unique=True
+    )

@@ -1,23 +1,39 @@
-"""Void a sale task (IN-5): release its allocations, put shipped stock back, keep the record."""
+"""Void a sale task (IN-5): release its allocations, put shipped stock back, keep the record.
+
+Also: release what some lines of a live sale hold but never shipped (`release_unshipped`),
+for lines that will not ship any more (a cancelled order's lines on a consolidated sale).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.base import utcnow
-from domain.inventory.errors import InvalidState
+from domain.inventory.errors import InvalidState, InvalidValue
 from domain.inventory.purchasing.service import cancel_drop_ship_orders
 from domain.inventory.sales.holdings import sale_holdings
 from domain.inventory.sales.invoicing import find_invoice, get_invoice
 from domain.inventory.sales.models import InvoiceStatus, Sale, SaleStatus
+from domain.inventory.sales.refunds import refund_payments as refund_invoice_payments
 from domain.inventory.sales.service import get_sale
-from domain.inventory.stock.ledger import lock_products, record_movement
+from domain.inventory.stock.ledger import lock_products, record_movement, record_movements
 from domain.inventory.stock.models import MovementKind
 from domain.inventory.values import optional_text
 
 
-async def void_sale(session: AsyncSession, *, sale_id: int, reason: str = "") -> Sale:
-    """Void a sale: reverse every stock movement it made; its documents stay, marked voided."""
+async def void_sale(
+    session: AsyncSession, *, sale_id: int, reason: str = "", refund_payments: bool = False
+) -> Sale:
+    """Void a sale: reverse every stock movement it made; its documents stay, marked voided.
+
+    A paid sale is refused, unless `refund_payments`: then each payment is first reversed by a
+    refund to the same account (the invoice ends paid 0, the payments kept). A sale with credit
+    notes is always refused: it has been (partly) refunded by a credit note already.
+    """
     reason = optional_text(reason, field="reason", max_length=400)
     sale = await get_sale(session, sale_id=sale_id, lock=True)
     if sale.status == SaleStatus.VOIDED:
@@ -26,12 +42,17 @@ async def void_sale(session: AsyncSession, *, sale_id: int, reason: str = "") ->
     if invoice is not None:
         # Locked so that a payment racing with the void is either seen here or refused.
         invoice = await get_invoice(session, invoice_id=invoice.id, lock=True)
-    if invoice is not None and invoice.payments:
+    paid = invoice is not None and invoice.paid != 0
+    if invoice is not None and paid and not refund_payments:
         raise InvalidState(
-            "sale_id", f"{sale.number} has payments of {invoice.paid}; a paid sale is credited"
+            "sale_id",
+            f"{sale.number} has payments of {invoice.paid}; a paid sale is credited, or "
+            "voided with its payments refunded",
         )
     if invoice is not None and invoice.credit_notes:
         raise InvalidState("sale_id", f"{sale.number} has credit notes; it cannot be voided")
+    if invoice is not None and paid:
+        await refund_invoice_payments(session, invoice=invoice, reason=reason)
     holdings = await sale_holdings(session, sale_id=sale.id)
     await lock_products(session, [h.product_id for h in holdings])
     for holding in holdings:
@@ -65,3 +86,61 @@ async def void_sale(session: AsyncSession, *, sale_id: int, reason: str = "") ->
     sale.void_reason = reason
     await session.flush()
     return sale
+
+
+@dataclass(frozen=True)
+class Released:
+    """Stock one sale line no longer holds: `allocated` units, `picked` of them picked."""
+
+    sale_line_id: int
+    product_id: int
+    location_id: int
+    allocated: Decimal
+    picked: Decimal
+
+
+async def release_unshipped(
+    session: AsyncSession, *, sale_id: int, sale_line_ids: Iterable[int], reason: str = ""
+) -> list[Released]:
+    """Release what the lines hold but never shipped (allocated, picked); shipped stays shipped.
+
+    The lines stay on the sale (their invoice amounts are a credit note's business); later
+    picks and shipments of the sale leave them out, since they hold nothing any more.
+    Returns what was released, one per line and product (a kit's components), maybe nothing.
+    """
+    reason = optional_text(reason, field="reason", max_length=400)
+    sale = await get_sale(session, sale_id=sale_id, lock=True)
+    if sale.status == SaleStatus.VOIDED:
+        raise InvalidState("sale_id", f"{sale.number} is voided")
+    wanted = set(sale_line_ids)
+    unknown = wanted - {line.id for line in sale.lines}
+    if unknown:
+        raise InvalidValue("sale_line_ids", f"{sorted(unknown)} are not lines of {sale.number}")
+    holdings = [
+        h
+        for h in await sale_holdings(session, sale_id=sale.id)
+        if h.sale_line_id in wanted and (h.allocated or h.picked)
+    ]
+    await lock_products(session, [h.product_id for h in holdings])
+    released = [
+        Released(h.sale_line_id, h.product_id, h.location_id, h.allocated, h.picked)
+        for h in holdings
+    ]
+    await record_movements(
+        session,
+        kind=MovementKind.RELEASE,
+        movements=[
+            {
+                "product_id": r.product_id,
+                "location_id": r.location_id,
+                "allocated": -r.allocated,
+                "picked": -r.picked,
+                "sale_id": sale.id,
+                "sale_line_id": r.sale_line_id,
+                "reason": reason,
+            }
+            for r in released
+        ],
+    )
+    await session.flush()
+    return released
