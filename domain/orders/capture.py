@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,7 +107,7 @@ async def capture_order(
     """
     settings = store.settings
     entry = await _claim(session, store=store, order=order, now=now)
-    _check_order(store, order)
+    check_order(store, order)
     fba = order.fulfilled_by == "AMAZON"
     if fba and not settings.process_fba_orders:
         raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "FBA orders are not processed (OR-7)")
@@ -117,7 +117,7 @@ async def capture_order(
     ]
     product_ids = [m.product_id for m in matches if m.product_id is not None]
     location_id = await _location(session, settings, fba=fba, product_ids=product_ids)
-    pending = _pending_order(store, order, entry, matches, location_id)
+    pending = pending_order(store, order, entry, matches, location_id)
     session.add(pending)
     await session.flush()
     if reserve:
@@ -139,7 +139,18 @@ async def _claim(
     session: AsyncSession, *, store: Store, order: Order, now: datetime
 ) -> OrderLogEntry:
     """OR-3: the log entry first — its unique key makes a second capture fail right here."""
-    entry = OrderLogEntry(
+    entry = log_entry(store, order, now)
+    try:
+        async with session.begin_nested():
+            session.add(entry)
+    except IntegrityError:
+        raise OrderSkipped(SkipReason.ALREADY_CAPTURED, "the order has a log entry") from None
+    return entry
+
+
+def log_entry(store: Store, order: Order, now: datetime) -> OrderLogEntry:
+    """The order's log entry as captured now (state PENDING), not yet saved."""
+    return OrderLogEntry(
         store_id=store.id,
         marketplace_id=order.marketplace_id or "",
         amazon_order_id=order.order_id,
@@ -150,15 +161,9 @@ async def _claim(
         captured_at=now,
         state=LogState.PENDING,
     )
-    try:
-        async with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:
-        raise OrderSkipped(SkipReason.ALREADY_CAPTURED, "the order has a log entry") from None
-    return entry
 
 
-def _check_order(store: Store, order: Order) -> None:
+def check_order(store: Store, order: Order) -> None:
     enabled = {m.marketplace_id for m in store.marketplaces if m.enabled}
     if order.marketplace_id not in enabled:
         raise OrderSkipped(
@@ -224,25 +229,42 @@ async def _match(session: AsyncSession, product_id: int) -> Match:
     return Match(product_id, product.default_tax_rule_id if product else None)
 
 
-async def needs_fetching(session: AsyncSession, *, store: Store, order: Order) -> list[OrderItem]:
-    """Lines whose product only Amazon can tell us about (OR-5's third step)."""
+async def needs_fetching(
+    session: AsyncSession, *, store: Store, orders: Sequence[Order]
+) -> dict[str, tuple[Order, list[OrderItem]]]:
+    """Per order, the lines whose product only Amazon can tell us about (OR-5's third step):
+    no linked listing of the store and no product with the SKU. Two queries for all orders."""
     settings = store.settings
     if settings.match_products is MatchProducts.MANUAL or not settings.create_product_if_not_found:
-        return []
-    wanted = []
-    for item in order.items:
-        sku = (item.seller_sku or "").strip()
-        if not sku or not item.asin:
-            continue
-        linked = await session.scalar(
-            select(CatalogEntry.product_id).where(
+        return {}
+    skus = {(i.seller_sku or "").strip() for o in orders for i in o.items if i.asin} - {""}
+    if not skus:
+        return {}
+    known = set(
+        await session.scalars(
+            select(CatalogEntry.seller_sku).where(
                 CatalogEntry.store_id == store.id,
-                CatalogEntry.seller_sku == sku,
+                CatalogEntry.seller_sku.in_(skus),
                 CatalogEntry.product_id.is_not(None),
             )
         )
-        if linked is None and await find_product_by_sku(session, sku=sku) is None:
-            wanted.append(item)
+    )
+    lowered = {sku.lower() for sku in skus - known}
+    if lowered:
+        found = {
+            sku.lower()
+            for sku in await session.scalars(
+                select(Product.sku).where(func.lower(Product.sku).in_(lowered))
+            )
+        }
+        known |= {sku for sku in skus if sku.lower() in found}
+    wanted: dict[str, tuple[Order, list[OrderItem]]] = {}
+    for order in orders:
+        items = [
+            i for i in order.items if i.asin and (i.seller_sku or "").strip() not in known | {""}
+        ]
+        if items:
+            wanted[order.order_id] = (order, items)
     return wanted
 
 
@@ -380,7 +402,7 @@ def _address(order: Order) -> dict[str, str]:
     }
 
 
-def _pending_order(
+def pending_order(
     store: Store, order: Order, entry: OrderLogEntry, matches: list[Match], location_id: int
 ) -> PendingOrder:
     lines = [

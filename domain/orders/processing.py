@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,7 +78,7 @@ async def _one_sale(
             await release_reservation(session, reference=order.reservation)
     lines: list[SaleLineInput] = []
     for order in orders:
-        lines += _lines(order, consolidated=consolidated)
+        lines += order_lines(order, consolidated=consolidated)
     sale = await create_sale_for(session, store=store, orders=orders, lines=lines, now=now)
     fba = all(o.fulfilment is OrderFulfilment.FBA for o in orders)
     await fulfil_for_store(
@@ -121,27 +122,52 @@ async def create_sale_for(
     now: datetime,
 ) -> Sale:
     """PR-2/PR-3: the sale with the store's settings, for the Amazon or the configured customer."""
+    tier = await marketplace_tier(session, store, orders[0].marketplace_id)
+    if store.settings.consolidation is Consolidation.DAILY:
+        if store.settings.customer_id is None:
+            raise OrderSkipped(
+                SkipReason.PROCESSING_FAILED, "daily consolidation needs a customer in the settings"
+            )
+        customer_id = store.settings.customer_id
+    else:
+        customer_id = await _customer(session, store, orders[0])
+    return await create_sale(
+        session,
+        lines=lines,
+        **sale_arguments(store, orders, customer_id=customer_id, tier=tier, now=now),
+    )
+
+
+async def marketplace_tier(
+    session: AsyncSession, store: Store, marketplace_id: str
+) -> PriceTier | None:
+    """The price tier of the store's marketplace (ST-7), if it has one."""
+    market = next((m for m in store.marketplaces if m.marketplace_id == marketplace_id), None)
+    if market is None or market.price_tier_id is None:
+        return None
+    return await session.get(PriceTier, market.price_tier_id)
+
+
+def sale_arguments(
+    store: Store,
+    orders: list[PendingOrder],
+    *,
+    customer_id: int,
+    tier: PriceTier | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """`create_sale`'s arguments but the lines, by the store's sale settings (PR-2, PR-3)."""
     settings = store.settings
     first = orders[0]
     market = next((m for m in store.marketplaces if m.marketplace_id == first.marketplace_id), None)
-    tier = (
-        await session.get(PriceTier, market.price_tier_id)
-        if market and market.price_tier_id
-        else None
-    )
     if settings.sales_representative is SalesRepresentative.SHOP_NAME or market is None:
         rep = store.shop_representative_name
     else:
         rep = market.marketplace.abbreviation
     if settings.consolidation is Consolidation.DAILY:
-        if settings.customer_id is None:
-            raise OrderSkipped(
-                SkipReason.PROCESSING_FAILED, "daily consolidation needs a customer in the settings"
-            )
-        customer_id, billing, address = settings.customer_id, "", None
+        billing, address = "", None
         reference = f"Amazon {store.name} {now.date().isoformat()}"
     else:
-        customer_id = await _customer(session, store, first)
         billing, reference = first.billing_name, first.amazon_order_id
         raw = first.shipping_address or {}
         address = Address(
@@ -152,27 +178,25 @@ async def create_sale_for(
             postcode=raw.get("postcode", ""),
             country=raw.get("country", ""),
         )
-    return await create_sale(
-        session,
-        customer_id=customer_id,
-        location_id=first.location_id,  # type: ignore[arg-type]
-        lines=lines,
-        price_tier_id=tier.id if tier is not None and tier.currency == first.currency else None,
-        currency=first.currency,
-        sales_rep=rep,
-        revenue_account_id=settings.revenue_account_id,
-        reference=reference[:200],
-        ordered_at=first.purchased_at,
-        billing_name=billing,
-        shipping_address=address,
-    )
+    return {
+        "customer_id": customer_id,
+        "location_id": first.location_id,
+        "price_tier_id": tier.id if tier is not None and tier.currency == first.currency else None,
+        "currency": first.currency,
+        "sales_rep": rep,
+        "revenue_account_id": settings.revenue_account_id,
+        "reference": reference[:200],
+        "ordered_at": first.purchased_at,
+        "billing_name": billing,
+        "shipping_address": address,
+    }
 
 
 ANONYMOUS_CUSTOMER = "Amazon customer"
 
 
-async def _customer(session: AsyncSession, store: Store, order: PendingOrder) -> int:
-    """PR-2: the company name, else the contact name; created the first time it is seen.
+def customer_name(store: Store, order: PendingOrder) -> str | int:
+    """PR-2: the company name, else the contact name — or the configured customer's id.
 
     Orders read from the report carry no buyer name: they go to the store's configured
     customer, else to one shared "Amazon customer" (never one customer per order).
@@ -180,10 +204,22 @@ async def _customer(session: AsyncSession, store: Store, order: PendingOrder) ->
     name = (order.company_name or order.billing_name or order.buyer_name or "").strip()
     if not name and store.settings.customer_id is not None:
         return store.settings.customer_id
-    name = name or ANONYMOUS_CUSTOMER
+    return (name or ANONYMOUS_CUSTOMER)[:200]
+
+
+async def _customer(session: AsyncSession, store: Store, order: PendingOrder) -> int:
+    """PR-2: the order's customer, created the first time its name is seen."""
+    name = customer_name(store, order)
+    if isinstance(name, int):
+        return name
     found = await find_customer(session, name=name)
     if found is not None:
         return found.id
+    return await create_order_customer(session, name=name, order=order)
+
+
+async def create_order_customer(session: AsyncSession, *, name: str, order: PendingOrder) -> int:
+    """A new customer named `name`, with the order's shipping address."""
     raw = order.shipping_address or {}
     address = Address(
         line1=raw.get("line1", ""),
@@ -195,12 +231,12 @@ async def _customer(session: AsyncSession, store: Store, order: PendingOrder) ->
     )
     contact = order.billing_name if order.company_name else ""
     customer = await create_customer(
-        session, name=name[:200], contact_name=contact, shipping_address=address
+        session, name=name, contact_name=contact, shipping_address=address
     )
     return customer.id
 
 
-def _lines(order: PendingOrder, *, consolidated: bool) -> list[SaleLineInput]:
+def order_lines(order: PendingOrder, *, consolidated: bool) -> list[SaleLineInput]:
     """The order's lines with Amazon's figures (NA) or for our rule to recalculate (EU)."""
     prefix = consolidated_prefix(order.amazon_order_id) if consolidated else ""
     given = not order.tax_inclusive
@@ -243,14 +279,20 @@ def _lines(order: PendingOrder, *, consolidated: bool) -> list[SaleLineInput]:
     return lines
 
 
+def fulfilment_for(store: Store, *, fba: bool) -> tuple[FulfilmentMode, str]:
+    """How far a new sale is taken (PR-3), and the carrier its automatic shipment names."""
+    if fba:
+        return FulfilmentMode.PICK_PACK_SHIP, FBA_CARRIER
+    return store.settings.fulfilment_mode, AUTO_SHIP_CARRIER
+
+
 async def fulfil_for_store(
     session: AsyncSession, *, store: Store, sale: Sale, fba: bool, entry_ids: list[int]
 ) -> None:
     """PR-3: pick/pack/ship per the setting; Amazon already shipped FBA orders (OR-7)."""
-    mode = FulfilmentMode.PICK_PACK_SHIP if fba else store.settings.fulfilment_mode
+    mode, carrier = fulfilment_for(store, fba=fba)
     if mode is FulfilmentMode.NONE:
         return
-    carrier = FBA_CARRIER if fba else AUTO_SHIP_CARRIER
     # IN-5: a pick short of stock stays DRAFT and stops there; the sale is still made.
     await fulfil_sale(session, sale_id=sale.id, mode=SaleFulfilment(mode.value), carrier=carrier)
     if mode is FulfilmentMode.PICK_PACK_SHIP:

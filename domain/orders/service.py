@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.amazon.catalog import CatalogItem, get_catalog_item
 from domain.amazon.errors import AmazonError, MalformedPayloadError
-from domain.amazon.orders import FulfillmentStatus, Order, get_order
+from domain.amazon.orders import FulfillmentStatus, Order, OrderItem, get_order
 from domain.clock import Clock
 from domain.events import EventBus
 from domain.inventory.errors import InventoryError
@@ -27,6 +27,7 @@ from domain.orders.attention import (
     flag_order,
     post_notification,
 )
+from domain.orders.bulk import capture_and_process
 from domain.orders.cancellation import cancel_captured
 from domain.orders.capture import (
     CAPTURED_WHEN,
@@ -64,7 +65,7 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 FIRST_LOOK_BACK = timedelta(days=1)
 # Orders applied per transaction (each in its own savepoint).
-BATCH = 50
+BATCH = 100
 Sessions = async_sessionmaker[AsyncSession]
 
 
@@ -244,16 +245,19 @@ async def _apply_batch(
     """Apply orders in one transaction, each in a savepoint: one commit and one stock event
     round per batch instead of per order, and still one bad order spoils nothing else."""
     capturable = CAPTURED_WHEN[store.settings.load_orders_when]
-    fetched = {
-        o.order_id: await _fetch_products(sessions, gateway, store, o)
-        for o in orders
-        if o.status in capturable
-    }
+    fetched = await _fetch_products_of(
+        sessions, gateway, store, [o for o in orders if o.status in capturable]
+    )
     notes: list[Notification] = []
     outcomes: list[Outcome] = []
     async with sessions() as session:
         async with session.begin():
+            # The common case, the whole batch at once; the rest one by one below.
+            done = await capture_and_process(session, store=store, orders=orders, now=clock.now())
             for order in orders:
+                if order.order_id in done:
+                    outcomes.append(Outcome("processed"))
+                    continue
                 now = clock.now()
                 try:
                     async with session.begin_nested():
@@ -310,14 +314,31 @@ async def _fetch_products(
     sessions: Sessions, gateway: Any, store: Store, order: Order
 ) -> dict[str, CatalogItem | None]:
     """OR-5's third step, before any transaction: Amazon's details of SKUs we do not know."""
+    found = await _fetch_products_of(sessions, gateway, store, [order])
+    return found.get(order.order_id, {})
+
+
+async def _fetch_products_of(
+    sessions: Sessions, gateway: Any, store: Store, orders: list[Order]
+) -> dict[str, dict[str, CatalogItem | None]]:
+    """`_fetch_products` for many orders, by Amazon order id; two queries for all of them."""
     settings = store.settings
     if settings.match_products is MatchProducts.MANUAL or not settings.create_product_if_not_found:
         return {}
+    if not orders:
+        return {}
     async with sessions() as session:
-        wanted = await needs_fetching(session, store=store, order=order)
+        wanted = await needs_fetching(session, store=store, orders=orders)
+    return {
+        order_id: await _ask_amazon(gateway, store, order, items)
+        for order_id, (order, items) in wanted.items()
+    }
+
+
+async def _ask_amazon(
+    gateway: Any, store: Store, order: Order, wanted: list[OrderItem]
+) -> dict[str, CatalogItem | None]:
     found: dict[str, CatalogItem | None] = {}
-    if not wanted:
-        return found
     client = gateway.client_for(store)
     for item in wanted:
         try:

@@ -279,19 +279,21 @@ async def test_a_processing_failure_keeps_the_capture_and_its_stock(
 ):
     """PR-1, BX-3: the sale cannot be made → the order stays pending, allocated, queued."""
     from domain.inventory.errors import InvalidValue
-    from domain.orders import processing
+    from domain.inventory.sales import batch, service
 
     store = await shop("NA")
     placed = await place_orders(amazon, store, sessions, 1)
     [order_id] = placed
-    real = processing.create_sale
+    real = service.prepare_sale
 
     async def refusing(session, **kwargs):
         if kwargs.get("reference") == order_id:
             raise InvalidValue("customer_id", "the back office is closed today")
         return await real(session, **kwargs)
 
-    monkeypatch.setattr(processing, "create_sale", refusing)
+    # The back office's sale rules refuse it, in the batch path and the per-order path alike.
+    monkeypatch.setattr(service, "prepare_sale", refusing)
+    monkeypatch.setattr(batch, "prepare_sale", refusing)
     entry = await scheduled(store.id)
     assert any(e["item"] == order_id and "processing_failed" in e["reason"] for e in entry.errors)
     row = (await log_rows(gql, store.id, amazonOrderId=order_id))[0]
@@ -302,7 +304,8 @@ async def test_a_processing_failure_keeps_the_capture_and_its_stock(
     mine = next(i for i in items if i["amazonOrderId"] == order_id)
     assert mine["stage"] == "processing"
     # when the cause is gone, a retry makes the sale from the pending order
-    monkeypatch.setattr(processing, "create_sale", real)
+    monkeypatch.setattr(service, "prepare_sale", real)
+    monkeypatch.setattr(batch, "prepare_sale", real)
     retried = await gql(RETRY, role="operations", id=mine["id"])
     assert retried["data"]["retryAttentionItem"]["outcome"] == "processed"
     row = (await log_rows(gql, store.id, amazonOrderId=order_id))[0]

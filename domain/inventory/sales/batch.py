@@ -53,10 +53,14 @@ FIGURES_CHUNK = 50
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    """Money received for the sale's invoice; `amount` None pays the invoice in full."""
+    """Money received for the sale's invoice; `amount` None pays the invoice in full.
+
+    `up_to` pays what was received but never more than the invoice: min(up_to, total), and
+    no payment at all when that is not positive (as PA-1 applies Amazon's order total)."""
 
     account_id: int
     amount: Decimal | None = None
+    up_to: Decimal | None = None
     paid_at: datetime | None = None
     reference: str = ""
 
@@ -223,11 +227,13 @@ async def _plan(
                 f"account {account.code} is a {account.kind} account, not {AccountKind.BANK}",
             )
         total = invoice_amounts(prepared.sale.lines)["total"]
-        plan.payment_amount = check_payment(
-            total if payment.amount is None else payment.amount,
-            balance=total,
-            invoice_number="the new invoice",
-        )
+        amount = total if payment.amount is None else payment.amount
+        if payment.up_to is not None:
+            amount = min(payment.up_to, total).quantize(Decimal("0.01"))
+        if amount > 0 or payment.up_to is None:
+            plan.payment_amount = check_payment(
+                amount, balance=total, invoice_number="the new invoice"
+            )
         optional_text(payment.reference, field="payment.reference")
     return plan
 
@@ -255,8 +261,9 @@ def _fulfil(plan: _Plan, pickable: dict[tuple[int, int], Decimal]) -> None:
         plan.result.shipped = True
 
 
-def _row(record: DeclarativeBase, **values: Any) -> dict[str, Any]:
-    """A record's column values for a bulk INSERT, defaults filled in, no primary key."""
+def column_values(record: DeclarativeBase, **values: Any) -> dict[str, Any]:
+    """A transient record's column values for a bulk INSERT: scalar defaults filled in, no
+    primary key; `values` override."""
     row: dict[str, Any] = {}
     for column in record.__table__.columns:  # type: ignore[attr-defined]
         if column.primary_key:
@@ -289,7 +296,9 @@ async def reserve_ids(session: AsyncSession, model: type[Any], count: int) -> li
     return list(range(largest + 1, largest + 1 + count))
 
 
-async def _insert(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
+async def insert_rows(
+    session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
     """Insert the rows in one executemany statement; their new ids, in the rows' order."""
     if not rows:
         return []
@@ -302,13 +311,15 @@ async def _insert(session: AsyncSession, model: type[Any], rows: list[dict[str, 
 
 async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
     now = utcnow()
-    sale_ids = await _insert(session, Sale, [_row(p.prepared.sale, created_at=now) for p in plans])
+    sale_ids = await insert_rows(
+        session, Sale, [column_values(p.prepared.sale, created_at=now) for p in plans]
+    )
     line_rows = []
     for plan, sale_id in zip(plans, sale_ids, strict=True):
         plan.result.sale_id = sale_id
         remember_locked_id(session, Sale, sale_id)
-        line_rows += [_row(line, sale_id=sale_id) for line in plan.prepared.sale.lines]
-    line_ids = iter(await _insert(session, SaleLine, line_rows))
+        line_rows += [column_values(line, sale_id=sale_id) for line in plan.prepared.sale.lines]
+    line_ids = iter(await insert_rows(session, SaleLine, line_rows))
     for plan in plans:
         for line in plan.prepared.sale.lines:
             line.id = next(line_ids)
@@ -348,9 +359,9 @@ async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
                 }
             )
     await record_movements(session, kind=MovementKind.ALLOCATION, movements=movements)
-    await _insert(session, Shipment, shipments)
+    await insert_rows(session, Shipment, shipments)
     invoiced = [p for p in plans if p.request.invoice_status is not None]
-    invoice_ids = await _insert(
+    invoice_ids = await insert_rows(
         session,
         Invoice,
         [
@@ -368,8 +379,8 @@ async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
     for plan, invoice_id in zip(invoiced, invoice_ids, strict=True):
         plan.result.invoice_id = invoice_id
         remember_locked_id(session, Invoice, invoice_id)
-    paying = [p for p in invoiced if p.request.payment is not None]
-    payment_ids = await _insert(
+    paying = [p for p in invoiced if p.payment_amount is not None]
+    payment_ids = await insert_rows(
         session,
         Payment,
         [

@@ -1,0 +1,270 @@
+"""New orders of a NONE store, captured and processed together (OR-3 … OR-5, PR-1 … PR-3, PA-1).
+
+The common case — a new order whose lines match by link or SKU, at the FBM or FBA location —
+is taken for a whole batch at once: the rules are those of `capture` and `processing` (log
+entry, pending order, customer, sale arguments, fulfilment, invoice, payment), the sales are
+made by the back office's `process_sales`, and every table is read and written a fixed number
+of times per batch. Whatever needs more — an order already known, a cancellation, a line
+whose product must be fetched from Amazon, a MANUAL store's unlinked listing, "all
+locations", an order the rules would skip or whose sale would be refused — is left to the
+per-order path, which handles it as before (skip reasons, attention queue, notifications).
+Nothing of a batch is kept if its log entries cannot all be written (another server captured
+one of its orders meanwhile): every order then goes through the per-order path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.amazon.orders import Order, OrderItem
+from domain.catalog.models import CatalogEntry
+from domain.inventory.catalog.models import Product
+from domain.inventory.reference.models import Customer, PriceTier
+from domain.inventory.sales.batch import (
+    PaymentRequest,
+    SaleRequest,
+    column_values,
+    process_sales,
+)
+from domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
+from domain.inventory.sales.models import InvoiceStatus
+from domain.orders.capture import (
+    CAPTURED_WHEN,
+    Match,
+    OrderSkipped,
+    check_order,
+    log_entry,
+    pending_order,
+)
+from domain.orders.models import AttentionItem, LogState, OrderLogEntry, PendingOrder
+from domain.orders.processing import (
+    create_order_customer,
+    customer_name,
+    fulfilment_for,
+    marketplace_tier,
+    order_lines,
+    sale_arguments,
+)
+from domain.stock_sync.holds import UncapturedHold
+from domain.stores.models import Consolidation, FulfilmentMode, MatchProducts, Store
+
+log = logging.getLogger(__name__)
+
+
+class _Elsewhere(Exception):
+    """The order needs the per-order path."""
+
+
+@dataclass
+class _Taken:
+    order: Order
+    entry: OrderLogEntry
+    pending: PendingOrder
+    fba: bool
+
+
+async def capture_and_process(
+    session: AsyncSession, *, store: Store, orders: Sequence[Order], now: datetime
+) -> set[str]:
+    """Capture and process what the common case covers; the Amazon ids of the orders done."""
+    if store.settings.consolidation is not Consolidation.NONE or not orders:
+        return set()
+    capturable = CAPTURED_WHEN[store.settings.load_orders_when]
+    ids = [o.order_id for o in orders]
+    known = set(
+        await session.scalars(
+            select(OrderLogEntry.amazon_order_id).where(
+                OrderLogEntry.store_id == store.id, OrderLogEntry.amazon_order_id.in_(ids)
+            )
+        )
+    )
+    seen: set[str] = set()
+    wanted: list[Order] = []
+    for order in orders:
+        if order.status in capturable and order.order_id not in known | seen:
+            wanted.append(order)
+        seen.add(order.order_id)
+    if not wanted:
+        return set()
+    match = await _Matcher.load(session, store, wanted)
+    taken: list[_Taken] = []
+    for order in wanted:
+        try:
+            taken.append(_take(store, order, now, match))
+        except (_Elsewhere, OrderSkipped):
+            continue  # the per-order path says why, in the log and the attention queue
+    if not taken:
+        return set()
+    try:
+        async with session.begin_nested():
+            return await _process(session, store=store, taken=taken, now=now)
+    except IntegrityError:
+        log.info("store %s: an order of the batch was captured meanwhile; one by one", store.id)
+        return set()
+
+
+def _take(store: Store, order: Order, now: datetime, match: _Matcher) -> _Taken:
+    settings = store.settings
+    check_order(store, order)
+    fba = order.fulfilled_by == "AMAZON"
+    if fba and not settings.process_fba_orders:
+        raise _Elsewhere
+    location_id = settings.fba_location_id if fba else settings.fbm_location_id
+    if location_id is None:
+        raise _Elsewhere  # no FBA location (a skip) or "all locations" (a choice per order)
+    entry = log_entry(store, order, now)
+    matches = [match(order, item) for item in order.items]
+    return _Taken(order, entry, pending_order(store, order, entry, matches, location_id), fba)
+
+
+@dataclass
+class _Matcher:
+    """OR-5's first two steps for a batch: by link, then by SKU, from two queries."""
+
+    store: Store
+    listings: dict[tuple[str, str], int | None]
+    by_sku: dict[str, tuple[int, int | None]]
+    rules: dict[int, int | None]
+
+    @classmethod
+    async def load(cls, session: AsyncSession, store: Store, orders: list[Order]) -> _Matcher:
+        skus = {(i.seller_sku or "").strip() for o in orders for i in o.items} - {""}
+        listings = {
+            (marketplace, sku): product_id
+            for marketplace, sku, product_id in await session.execute(
+                select(
+                    CatalogEntry.marketplace_id, CatalogEntry.seller_sku, CatalogEntry.product_id
+                ).where(CatalogEntry.store_id == store.id, CatalogEntry.seller_sku.in_(skus))
+            )
+        }
+        linked = {p for p in listings.values() if p is not None}
+        lowered = {sku.lower() for sku in skus}
+        products = select(Product.id, Product.sku, Product.default_tax_rule_id)
+        found = list(
+            await session.execute(
+                products.where(
+                    Product.id.in_(linked)
+                    if store.settings.match_products is MatchProducts.MANUAL
+                    else (Product.id.in_(linked) | func.lower(Product.sku).in_(lowered))
+                )
+            )
+        )
+        return cls(
+            store,
+            listings,
+            {sku.lower(): (pid, rule) for pid, sku, rule in found if sku.lower() in lowered},
+            {pid: rule for pid, _, rule in found},
+        )
+
+    def __call__(self, order: Order, item: OrderItem) -> Match:
+        settings = self.store.settings
+        sku = (item.seller_sku or "").strip()
+        if not sku:
+            return Match(None)  # Amazon no longer knows the SKU: a service line
+        key = (order.marketplace_id or "", sku)
+        product_id = self.listings.get(key)
+        if product_id is not None:
+            return Match(product_id, self.rules.get(product_id))
+        if settings.match_products is MatchProducts.MANUAL:
+            if key in self.listings:
+                raise _Elsewhere  # an unlinked listing: the per-order path skips it
+            return Match(None)
+        found = self.by_sku.get(sku.lower())
+        if found is not None:
+            return Match(*found)
+        if settings.create_product_if_not_found and item.asin:
+            raise _Elsewhere  # Amazon is asked about the product first
+        return Match(None)
+
+
+async def _process(
+    session: AsyncSession, *, store: Store, taken: list[_Taken], now: datetime
+) -> set[str]:
+    settings = store.settings
+    customers = await _customers(session, store, [t.pending for t in taken])
+    tiers: dict[str, PriceTier | None] = {}
+    requests = []
+    for item, customer_id in zip(taken, customers, strict=True):
+        pending = item.pending
+        if pending.marketplace_id not in tiers:
+            tiers[pending.marketplace_id] = await marketplace_tier(
+                session, store, pending.marketplace_id
+            )
+        mode, carrier = fulfilment_for(store, fba=item.fba)
+        paying = pending.paid and settings.payment_account_id is not None
+        requests.append(
+            SaleRequest(
+                lines=order_lines(pending, consolidated=False),
+                **sale_arguments(
+                    store,
+                    [pending],
+                    customer_id=customer_id,
+                    tier=tiers[pending.marketplace_id],
+                    now=now,
+                ),
+                fulfilment=SaleFulfilment(mode.value),
+                carrier=carrier,
+                invoice_status=InvoiceStatus(settings.invoice_status.value),
+                invoice_date=now,
+                payment=PaymentRequest(
+                    account_id=settings.payment_account_id,  # type: ignore[arg-type]
+                    up_to=pending.total,
+                    paid_at=now,
+                    reference=pending.amazon_order_id,
+                )
+                if paying
+                else None,
+            )
+        )
+        item.entry.payment_applied = paying
+        item.entry.auto_shipped = mode is FulfilmentMode.PICK_PACK_SHIP
+    results = await process_sales(session, requests)
+    done = []
+    for item, result in zip(taken, results, strict=True):
+        if result.error is not None:
+            continue  # refused: the per-order path captures it and flags it (OR-8)
+        entry = item.entry
+        entry.state, entry.sale_id = LogState.PROCESSED, result.sale_id
+        entry.auto_shipped = entry.auto_shipped and result.shipped
+        done.append(item)
+    if not done:
+        return set()
+    await session.execute(
+        OrderLogEntry.__table__.insert(), [column_values(item.entry) for item in done]
+    )
+    ids = [item.order.order_id for item in done]
+    for model in (UncapturedHold, AttentionItem):
+        await session.execute(
+            delete(model).where(model.store_id == store.id, model.amazon_order_id.in_(ids))
+        )
+    return set(ids)
+
+
+async def _customers(session: AsyncSession, store: Store, pending: list[PendingOrder]) -> list[int]:
+    """PR-2 for a batch: each order's customer, found by name in one query, else created."""
+    names = [customer_name(store, p) for p in pending]
+    wanted = {name.lower() for name in names if isinstance(name, str)}
+    ids: dict[str, int] = {}
+    if wanted:
+        for customer_id, name in await session.execute(
+            select(Customer.id, Customer.name)
+            .where(func.lower(Customer.name).in_(wanted))
+            .order_by(Customer.id)
+        ):
+            ids.setdefault(name.lower(), customer_id)
+    result = []
+    for order, name in zip(pending, names, strict=True):
+        if isinstance(name, int):
+            result.append(name)
+            continue
+        if name.lower() not in ids:
+            ids[name.lower()] = await create_order_customer(session, name=name, order=order)
+        result.append(ids[name.lower()])
+    return result
