@@ -42,6 +42,7 @@ from domain.jobs import Trigger
 from domain.jobs.runner import JobRunner
 from domain.orders.models import OrderLogEntry
 from domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
+from domain.orders.service import BATCH
 from domain.security import SecretBox
 from domain.stores.gateway import AmazonGateway
 from domain.stores.models import FulfilmentMode, InvoiceStatusSetting
@@ -252,7 +253,8 @@ async def run() -> str:
         f"{count:,} unshipped FBM orders of one NA seller (US), {lines:,} lines "
         f"({lines / max(count, 1):.2f} per order) over {SKUS:,} SKUs the store sells, plus "
         "Amazon's shipping, gift-wrap and promotion charges. One scheduled `orders_download` "
-        "run (job runner, `searchOrders` pages of 100, batches of 50 orders per transaction) "
+        f"run (job runner, `searchOrders` pages of 100, batches of {BATCH} orders per "
+        "transaction, the common orders of each captured and processed together) "
         "captures and processes every order: NONE consolidation, PICK_PACK_SHIP, invoice "
         "AUTHORISED, payment account set. Amazon's rate-limit waits run on the sandbox's "
         "virtual clock and are excluded; the in-process sandbox's own answering time is "
