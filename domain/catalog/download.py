@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,11 +25,12 @@ from domain.catalog.linking import (
     LinkPolicy,
     apply_facts_as_master,
     fill_missing_price,
-    find_or_create_product,
+    match_or_create,
 )
 from domain.catalog.models import CatalogEntry, CatalogFamily, CatalogStatus
 from domain.catalog.source import ListingRow, catalog_items, listings_report, parse_listing
 from domain.clock import Clock
+from domain.inventory.catalog.models import Product
 from domain.inventory.errors import InventoryError
 from domain.jobs.runner import RunRecorder
 from domain.stores.gateway import AmazonGateway
@@ -60,6 +61,16 @@ class DownloadSummary:
     updated_products: int = 0
     canceled: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: DownloadSummary) -> None:
+        """Count in what another part of the download did."""
+        self.listings += other.listings
+        self.new_entries += other.new_entries
+        self.linked += other.linked
+        self.created_products += other.created_products
+        self.updated_products += other.updated_products
+        self.canceled += other.canceled
+        self.skipped += other.skipped
 
     def describe(self) -> str:
         return (
@@ -139,9 +150,7 @@ async def download_catalog(
         listings = listings_of(rows, items)
         for start in range(0, len(listings), BATCH):
             batch = listings[start : start + BATCH]
-            async with sessions() as session, session.begin():
-                await _apply(session, store_id, target, policy, batch, token, clock.now(), summary)
-            summary.listings += len(batch)
+            summary.add(await _store_batch(sessions, store_id, target, policy, batch, token, clock))
             if run is not None:
                 run.processed = summary.listings
                 done = min(start + BATCH, len(listings))
@@ -159,6 +168,40 @@ async def download_catalog(
     return summary
 
 
+async def _store_batch(
+    sessions: async_sessionmaker[AsyncSession],
+    store_id: int,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    batch: list[Listing],
+    token: str,
+    clock: Clock,
+) -> DownloadSummary:
+    """One batch in one transaction; what it did, counted only once it is committed."""
+    for _attempt in (1, 2):
+        done = DownloadSummary(listings=len(batch))
+        try:
+            async with sessions() as session, session.begin():
+                await _apply(session, store_id, target, policy, batch, token, clock.now(), done)
+            return done
+        except IntegrityError:
+            # Another store's download created the same category, brand or family a moment
+            # ago; on the second try it is found instead of created.
+            continue
+    done = DownloadSummary(listings=len(batch))
+    entries_only = replace(policy, automatic=False, amazon_is_master=False)
+    async with sessions() as session, session.begin():
+        stored = await _apply(
+            session, store_id, target, entries_only, batch, token, clock.now(), done
+        )
+    done.skipped += [
+        (_label(listing.row), "created concurrently elsewhere; run again")
+        for entry, listing in zip(stored, batch, strict=True)
+        if entry.product_id is None
+    ]
+    return done
+
+
 async def _apply(
     session: AsyncSession,
     store_id: int,
@@ -168,7 +211,8 @@ async def _apply(
     token: str,
     now: datetime,
     summary: DownloadSummary,
-) -> None:
+) -> list[CatalogEntry]:
+    """Upsert the batch's entries, link them to products (creating some), in a few statements."""
     keys = [(lst.row.seller_sku, lst.row.asin) for lst in batch]
     existing = {
         (e.seller_sku, e.asin): e
@@ -189,14 +233,7 @@ async def _apply(
             )
         )
     }
-    known = None
-    if policy.automatic:
-        known = await KnownProducts.load(
-            session,
-            store_id=store_id,
-            asins={lst.row.asin for lst in batch},
-            skus={lst.facts.sku for lst in batch},
-        )
+    entries, fresh = [], []
     for listing in batch:
         row = listing.row
         entry = existing.get((row.seller_sku, row.asin))
@@ -211,27 +248,86 @@ async def _apply(
                 option_values=[],
                 details={},
             )
-            session.add(entry)
+            fresh.append(entry)  # added once linked: inserted with its product, not updated
             summary.new_entries += 1
         _refresh(entry, listing, target, token, now)
         if listing.variation is not None:
             entry.family = _family(session, families, store_id, listing)
-        # A bad listing is skipped with its reason; the savepoint keeps the rest of the batch.
-        for attempt in (1, 2):
-            try:
-                async with session.begin_nested():
-                    await _link(session, entry, listing, target, policy, summary, known)
-            except InventoryError as exc:
-                summary.skipped.append((_label(row), f"{exc.field}: {exc.message}"))
-            except IntegrityError:
-                # Another store's download created the same category, brand or family a moment
-                # ago; on the second try it is found instead of created.
-                if known is not None:
-                    known.forget(entry, listing.facts)
-                if attempt == 1:
-                    continue
-                summary.skipped.append((_label(row), "created concurrently elsewhere; run again"))
-            break
+        entries.append(entry)
+    already = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is not None]
+    matched = []
+    if policy.automatic:
+        matched = await _link_unlinked(session, store_id, target, policy, entries, batch, summary)
+    session.add_all(fresh)
+    if policy.amazon_is_master:
+        for entry, listing in [*already, *((e, lst) for e, lst, _ in matched)]:
+            await _overwrite(session, entry, listing, target, summary)
+        return entries
+    for entry, listing, product in matched:
+        try:
+            await fill_missing_price(session, product, entry.price, target.price_tier_id)
+        except InventoryError as exc:  # refused before anything was written
+            summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
+    return entries
+
+
+async def _link_unlinked(
+    session: AsyncSession,
+    store_id: int,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    entries: list[CatalogEntry],
+    batch: list[Listing],
+    summary: DownloadSummary,
+) -> list[tuple[CatalogEntry, Listing, Product]]:
+    """CA-3, CA-10: link the batch's unlinked entries; returns those matched, not created."""
+    unlinked = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is None]
+    if not unlinked:
+        return []
+    known = await KnownProducts.load(
+        session,
+        store_id=store_id,
+        asins={entry.asin for entry, _ in unlinked},
+        skus={listing.facts.sku for _, listing in unlinked},
+    )
+    outcomes = await match_or_create(
+        session,
+        entries=[(entry, listing.facts) for entry, listing in unlinked],
+        policy=policy,
+        price_tier_id=target.price_tier_id,
+        known=known,
+    )
+    matched = []
+    for (entry, listing), outcome in zip(unlinked, outcomes, strict=True):
+        if isinstance(outcome, InventoryError):
+            summary.skipped.append((_label(listing.row), f"{outcome.field}: {outcome.message}"))
+            continue
+        if outcome.product is None:
+            continue
+        entry.product_id, entry.link_source = outcome.product.id, outcome.source
+        summary.linked += 1
+        if outcome.created:
+            summary.created_products += 1
+        else:
+            matched.append((entry, listing, outcome.product))
+    return matched
+
+
+async def _overwrite(
+    session: AsyncSession,
+    entry: CatalogEntry,
+    listing: Listing,
+    target: MarketplaceTarget,
+    summary: DownloadSummary,
+) -> None:
+    """CA-9: Amazon is master; a refused update skips its listing, the savepoint keeps the rest."""
+    try:
+        async with session.begin_nested():
+            await apply_facts_as_master(session, entry, listing.facts, target.price_tier_id)
+    except InventoryError as exc:
+        summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
+    else:
+        summary.updated_products += 1
 
 
 def _refresh(
@@ -266,44 +362,6 @@ def _family(
     family.title = listing.parent_title or listing.variation.parent_asin
     family.themes = list(listing.variation.themes)
     return family
-
-
-async def _link(
-    session: AsyncSession,
-    entry: CatalogEntry,
-    listing: Listing,
-    target: MarketplaceTarget,
-    policy: LinkPolicy,
-    summary: DownloadSummary,
-    known: KnownProducts | None,
-) -> None:
-    if entry.product_id is not None:
-        if policy.amazon_is_master:
-            await apply_facts_as_master(session, entry, listing.facts, target.price_tier_id)
-            summary.updated_products += 1
-        return
-    if not policy.automatic:
-        return  # CA-10: with MANUAL matching nothing is linked automatically
-    outcome = await find_or_create_product(
-        session,
-        entry=entry,
-        facts=listing.facts,
-        policy=policy,
-        price_tier_id=target.price_tier_id,
-        known=known,
-    )
-    if outcome.product is None:
-        return
-    entry.product_id = outcome.product.id
-    entry.link_source = outcome.source
-    summary.linked += 1
-    if outcome.created:
-        summary.created_products += 1
-    elif policy.amazon_is_master:
-        await apply_facts_as_master(session, entry, listing.facts, target.price_tier_id)
-        summary.updated_products += 1
-    else:
-        await fill_missing_price(session, outcome.product, entry.price, target.price_tier_id)
 
 
 async def _cancel_unseen(

@@ -1,25 +1,31 @@
-"""Finding, creating and refreshing our products from catalog entries (CA-3, CA-4, CA-9)."""
+"""Finding, creating and refreshing our products from catalog entries (CA-3, CA-4, CA-9).
+
+A download links a batch of listings at a time: its look-ups are a few queries for the batch,
+and the products it creates are created together by `create_products`, with the same checks
+as creating one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog.facts import ProductFacts
 from domain.catalog.models import CatalogEntry, CatalogFamily, LinkSource
-from domain.inventory.catalog.families import add_variant, create_family
+from domain.inventory.catalog.families import NewFamily, create_families, new_variant
 from domain.inventory.catalog.models import Product, ProductFamily
 from domain.inventory.catalog.service import (
-    create_product,
-    find_product_by_sku,
+    NewProduct,
+    create_products,
     set_product_price,
     update_product,
 )
-from domain.inventory.errors import DuplicateName
+from domain.inventory.errors import DuplicateName, InventoryError
 
 
 @dataclass(frozen=True)
@@ -70,145 +76,236 @@ async def unique_name(
     return f"{name} ({asin})"
 
 
-async def linked_product(session: AsyncSession, entry: CatalogEntry) -> Product | None:
-    """CA-3 step 2: the product this store already links to the same Amazon id."""
-    product_id = await session.scalar(
-        select(CatalogEntry.product_id)
-        .where(
-            CatalogEntry.store_id == entry.store_id,
-            CatalogEntry.asin == entry.asin,
-            CatalogEntry.product_id.is_not(None),
-        )
-        .limit(1)
-    )
-    return await session.get(Product, product_id) if product_id is not None else None
+async def product_families_for(
+    session: AsyncSession, families: Iterable[CatalogFamily], *, create: bool
+) -> dict[str, ProductFamily | InventoryError]:
+    """CA-3 step 1: each Amazon parent's linked product family, else the one named like it.
 
-
-async def product_family_for(
-    session: AsyncSession, family: CatalogFamily, *, create: bool
-) -> ProductFamily | None:
-    """CA-3 step 1: the product family linked to this Amazon parent, else the one named like it."""
-    if family.family_id is not None:
-        found = await session.get(ProductFamily, family.family_id)
-        if found is not None:
-            return found
-    found = await session.scalar(
-        select(ProductFamily).where(func.lower(ProductFamily.name) == family.title.lower())
-    )
-    if found is None and create:
-        found = await create_family(
-            session, name=family.title, option_names=family.themes or ["Option"]
+    Keyed by parent ASIN; with `create`, a missing family is created (or refused, with why).
+    """
+    wanted = {family.parent_asin: family for family in families}
+    ids = {f.family_id for f in wanted.values() if f.family_id is not None}
+    by_id: dict[int, ProductFamily] = {}
+    if ids:
+        statement = select(ProductFamily).where(ProductFamily.id.in_(ids))
+        by_id = {found.id: found for found in await session.scalars(statement)}
+    found: dict[str, ProductFamily | InventoryError] = {}
+    by_title: dict[str, list[CatalogFamily]] = {}
+    for asin, family in wanted.items():
+        linked = by_id.get(family.family_id) if family.family_id is not None else None
+        if linked is not None:
+            found[asin] = linked
+        else:
+            by_title.setdefault(family.title.lower(), []).append(family)
+    if by_title:
+        titles = {f.title for members in by_title.values() for f in members}
+        # Exact matches too: SQLite's lower() leaves non-ASCII letters as they are.
+        statement = select(ProductFamily).where(
+            or_(func.lower(ProductFamily.name).in_(by_title), ProductFamily.name.in_(titles))
         )
-    if found is not None:
-        family.family_id = found.id
+        named: dict[str, ProductFamily | InventoryError] = {
+            family.name.lower(): family for family in await session.scalars(statement)
+        }
+        missing = [key for key in by_title if key not in named]
+        if create and missing:
+            drafts = [
+                NewFamily(
+                    name=by_title[key][0].title, option_names=by_title[key][0].themes or ["Option"]
+                )
+                for key in missing
+            ]
+            named.update(zip(missing, await create_families(session, drafts), strict=True))
+        for key, members in by_title.items():
+            if key in named:
+                found.update((family.parent_asin, named[key]) for family in members)
+    for asin, result in found.items():
+        if isinstance(result, ProductFamily):
+            wanted[asin].family_id = result.id
     return found
 
 
 @dataclass
 class KnownProducts:
-    """A batch's look-ups done once: products linked by ASIN and products by SKU."""
+    """A batch's look-ups done once: products linked by ASIN in this store, products by SKU."""
 
-    by_asin: dict[str, int] = field(default_factory=dict)
+    by_asin: dict[str, Product] = field(default_factory=dict)
     by_sku: dict[str, Product] = field(default_factory=dict)
 
     @classmethod
     async def load(
         cls, session: AsyncSession, *, store_id: int, asins: set[str], skus: set[str]
     ) -> KnownProducts:
-        linked = await session.execute(
-            select(CatalogEntry.asin, CatalogEntry.product_id).where(
-                CatalogEntry.store_id == store_id,
-                CatalogEntry.asin.in_(asins),
-                CatalogEntry.product_id.is_not(None),
+        linked = dict(
+            (
+                await session.execute(
+                    select(CatalogEntry.asin, CatalogEntry.product_id).where(
+                        CatalogEntry.store_id == store_id,
+                        CatalogEntry.asin.in_(asins),
+                        CatalogEntry.product_id.is_not(None),
+                    )
+                )
+            ).all()
+        )
+        # Exact matches too: SQLite's lower() leaves non-ASCII letters as they are.
+        products = {
+            p.id: p
+            for p in await session.scalars(
+                select(Product).where(
+                    or_(
+                        Product.id.in_(set(linked.values())),
+                        func.lower(Product.sku).in_({s.lower() for s in skus}),
+                        Product.sku.in_(skus),
+                    )
+                )
             )
-        )
-        products = await session.scalars(
-            select(Product).where(func.lower(Product.sku).in_([s.lower() for s in skus]))
-        )
+        }
+        lowered = {s.lower() for s in skus}
         return cls(
-            by_asin={asin: product_id for asin, product_id in linked.all()},
-            by_sku={p.sku.lower(): p for p in products},
+            by_asin={asin: products[pid] for asin, pid in linked.items() if pid in products},
+            by_sku={p.sku.lower(): p for p in products.values() if p.sku.lower() in lowered},
         )
 
-    async def product_for(
-        self, session: AsyncSession, entry: CatalogEntry, facts: ProductFacts
-    ) -> Product | None:
+    def product_for(self, entry: CatalogEntry, facts: ProductFacts) -> Product | None:
         """CA-3 steps 2 and 3: by the Amazon id linked in this store, then by SKU."""
-        product_id = self.by_asin.get(entry.asin)
-        if product_id is not None:
-            return await session.get(Product, product_id)
-        return self.by_sku.get(facts.sku.lower())
-
-    def forget(self, entry: CatalogEntry, facts: ProductFacts) -> None:
-        """Drop what a rolled-back attempt may have remembered for this listing."""
-        self.by_asin.pop(entry.asin, None)
-        self.by_sku.pop(facts.sku.lower(), None)
-
-    def remember(self, entry: CatalogEntry, product: Product) -> None:
-        self.by_asin[entry.asin] = product.id
-        self.by_sku[product.sku.lower()] = product
+        return self.by_asin.get(entry.asin) or self.by_sku.get(facts.sku.lower())
 
 
-async def find_or_create_product(
+async def match_or_create(
     session: AsyncSession,
     *,
-    entry: CatalogEntry,
-    facts: ProductFacts,
+    entries: Sequence[tuple[CatalogEntry, ProductFacts]],
     policy: LinkPolicy,
     price_tier_id: int | None,
-    known: KnownProducts | None = None,
-) -> LinkOutcome:
-    """Match by link, then by SKU (CA-3); create when allowed (CA-10)."""
-    if known is not None:
-        product = await known.product_for(session, entry, facts)
-    else:
-        product = await linked_product(session, entry)
-        if product is None:
-            product = await find_product_by_sku(session, sku=facts.sku)
-    if product is not None:
+    known: KnownProducts,
+) -> list[LinkOutcome | InventoryError]:
+    """Match unlinked entries by link, then by SKU (CA-3); create the rest when allowed (CA-10).
+
+    The products a batch needs are created together; a later listing with the same ASIN or SKU
+    as one being created links to that product, as if they were handled one after the other.
+    """
+    outcomes: list[LinkOutcome | InventoryError] = [LinkOutcome(None)] * len(entries)
+    creating: list[int] = []
+    pending: dict[tuple[str, str], int] = {}
+    followers: dict[int, list[int]] = {}
+    matched_families = []
+    for index, (entry, facts) in enumerate(entries):
+        product = known.product_for(entry, facts)
+        first = pending.get(("asin", entry.asin), pending.get(("sku", facts.sku.lower())))
+        if product is None and first is None:
+            if policy.create_missing:
+                creating.append(index)
+                pending[("asin", entry.asin)] = pending[("sku", facts.sku.lower())] = index
+            continue
         if entry.family is not None:
-            await product_family_for(session, entry.family, create=False)
-        return LinkOutcome(product, LinkSource.MATCHED)
-    if not policy.create_missing:
-        return LinkOutcome(None)
-    product = await create_from_entry(
-        session, entry=entry, facts=facts, tax_rule_id=policy.tax_rule_id
+            matched_families.append(entry.family)
+        if product is not None:
+            outcomes[index] = LinkOutcome(product, LinkSource.MATCHED)
+        elif first is not None:
+            followers.setdefault(first, []).append(index)
+    created = await create_from_entries(
+        session,
+        entries=[entries[i] for i in creating],
+        tax_rule_id=policy.tax_rule_id,
+        price_tiers={entry.marketplace_id: price_tier_id for entry, _ in entries},
     )
-    await _set_price(session, product, entry.price, price_tier_id)
-    if known is not None:
-        known.remember(entry, product)
-    return LinkOutcome(product, LinkSource.CREATED, created=True)
+    for index, result in zip(creating, created, strict=True):
+        if isinstance(result, InventoryError):
+            outcomes[index] = result
+            for follower in followers.get(index, []):
+                outcomes[follower] = result
+            continue
+        outcomes[index] = LinkOutcome(result, LinkSource.CREATED, created=True)
+        for follower in followers.get(index, []):
+            outcomes[follower] = LinkOutcome(result, LinkSource.MATCHED)
+    await product_families_for(session, matched_families, create=False)
+    return outcomes
+
+
+async def create_from_entries(
+    session: AsyncSession,
+    *,
+    entries: Sequence[tuple[CatalogEntry, ProductFacts]],
+    tax_rule_id: int | None,
+    price_tiers: Mapping[str, int | None] | None = None,
+) -> list[Product | InventoryError]:
+    """New products (or variants of the entries' families) built from Amazon's data (CA-4).
+
+    The listing's price goes into its marketplace's price tier, when one is given. No stock is
+    imported: the first load never brings quantities (CA-5). Each entry gets its product or why not.
+    """
+    if not entries:
+        return []
+    families = await product_families_for(
+        session, [entry.family for entry, _ in entries if entry.family is not None], create=True
+    )
+    tiers = price_tiers or {}
+    results = await _create(session, entries, families, tax_rule_id, tiers, qualified=False)
+    # CA-4: names stay unique — refusals happen before anything is written, so retrying is safe.
+    again = [i for i, result in enumerate(results) if isinstance(result, DuplicateName)]
+    if again:
+        retried = await _create(
+            session, [entries[i] for i in again], families, tax_rule_id, tiers, qualified=True
+        )
+        for index, result in zip(again, retried, strict=True):
+            results[index] = result
+    return results
+
+
+async def _create(
+    session: AsyncSession,
+    entries: Sequence[tuple[CatalogEntry, ProductFacts]],
+    families: Mapping[str, ProductFamily | InventoryError],
+    tax_rule_id: int | None,
+    tiers: Mapping[str, int | None],
+    *,
+    qualified: bool,
+) -> list[Product | InventoryError]:
+    drafts = [
+        _draft(entry, facts, families, tax_rule_id, tiers.get(entry.marketplace_id), qualified)
+        for entry, facts in entries
+    ]
+    created = iter(await create_products(session, [d for d in drafts if isinstance(d, NewProduct)]))
+    return [next(created) if isinstance(d, NewProduct) else d for d in drafts]
+
+
+def _draft(
+    entry: CatalogEntry,
+    facts: ProductFacts,
+    families: Mapping[str, ProductFamily | InventoryError],
+    tax_rule_id: int | None,
+    tier_id: int | None,
+    qualified: bool,
+) -> NewProduct | InventoryError:
+    details = _details(facts, tax_rule_id)
+    prices = {tier_id: entry.price} if tier_id is not None and entry.price is not None else {}
+    if entry.family is None:
+        # A second product with the same name gets its ASIN added.
+        name = f"{facts.name} ({entry.asin})" if qualified else facts.name
+        return NewProduct(sku=facts.sku, name=name, details=details, prices=prices)
+    family = families[entry.family.parent_asin]
+    if isinstance(family, InventoryError):
+        return family
+    values = [v or "-" for v in entry.option_values][: len(family.option_names)]
+    values += ["-"] * (len(family.option_names) - len(values))
+    if qualified:
+        # Two children with the same option values: the ASIN keeps their names apart.
+        values[-1] = f"{values[-1]} {entry.asin}"
+    try:
+        return new_variant(family, sku=facts.sku, option_values=values, prices=prices, **details)
+    except InventoryError as exc:
+        return exc
 
 
 async def create_from_entry(
     session: AsyncSession, *, entry: CatalogEntry, facts: ProductFacts, tax_rule_id: int | None
 ) -> Product:
-    """A new product (or a variant of the entry's family) built from Amazon's data (CA-4).
-
-    No stock is imported: the first load never brings quantities (CA-5).
-    """
-    details = _details(facts, tax_rule_id)
-    if entry.family is not None:
-        family = await product_family_for(session, entry.family, create=True)
-        assert family is not None
-        values = [v or "-" for v in entry.option_values][: len(family.option_names)]
-        values += ["-"] * (len(family.option_names) - len(values))
-        try:
-            return await add_variant(
-                session, family_id=family.id, sku=facts.sku, option_values=values, **details
-            )
-        except DuplicateName:
-            # Two children with the same option values: the ASIN keeps their names apart.
-            values[-1] = f"{values[-1]} {entry.asin}"
-            return await add_variant(
-                session, family_id=family.id, sku=facts.sku, option_values=values, **details
-            )
-    try:
-        return await create_product(session, sku=facts.sku, name=facts.name, **details)
-    except DuplicateName:
-        # CA-4: names stay unique; refusals happen before anything is written, so retrying is safe.
-        name = f"{facts.name} ({entry.asin})"
-        return await create_product(session, sku=facts.sku, name=name, **details)
+    """One product (or variant) from Amazon's data, as `create_from_entries`; refusals raised."""
+    (result,) = await create_from_entries(
+        session, entries=[(entry, facts)], tax_rule_id=tax_rule_id
+    )
+    if isinstance(result, InventoryError):
+        raise result
+    return result
 
 
 async def fill_missing_price(

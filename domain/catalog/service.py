@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.catalog.facts import ProductFacts
-from domain.catalog.linking import create_from_entry
+from domain.catalog.linking import create_from_entries
 from domain.catalog.models import CatalogEntry, CatalogStatus, LinkSource
 from domain.inventory.catalog.models import Product
-from domain.inventory.catalog.service import find_product_by_sku, set_product_price
 from domain.inventory.errors import InventoryError
 from domain.stores.service import get_store
 
@@ -194,44 +193,57 @@ async def create_products_for(
     settings = store.settings
     tiers = {m.marketplace_id: m.price_tier_id for m in store.marketplaces}
     entries = await _entries(session, store_id, entry_ids)
-    outcomes = []
+    facts = {
+        entry.id: ProductFacts.from_details(entry.details)
+        for entry in entries.values()
+        if entry.details
+    }
+    taken = await _skus_in_use(session, {f.sku for f in facts.values()})
+    outcomes: dict[int, RowOutcome] = {}
+    wanted: list[CatalogEntry] = []
     for entry_id in entry_ids:
         entry = entries.get(entry_id)
         if entry is None:
-            outcomes.append(RowOutcome(entry_id, False, "no such catalog entry in this store"))
-            continue
-        if entry.product_id is not None:
-            outcomes.append(RowOutcome(entry_id, False, "already linked; unlink first"))
-            continue
-        facts = ProductFacts.from_details(entry.details) if entry.details else None
-        if facts is None:
-            outcomes.append(RowOutcome(entry_id, False, "no Amazon data yet: download first"))
-            continue
-        if await find_product_by_sku(session, sku=facts.sku) is not None:
-            outcomes.append(
-                RowOutcome(entry_id, False, f"a product with SKU {facts.sku} exists: link to it")
+            outcomes[entry_id] = RowOutcome(entry_id, False, "no such catalog entry in this store")
+        elif entry.product_id is not None:
+            outcomes[entry_id] = RowOutcome(entry_id, False, "already linked; unlink first")
+        elif entry.id not in facts:
+            outcomes[entry_id] = RowOutcome(entry_id, False, "no Amazon data yet: download first")
+        elif facts[entry.id].sku.lower() in taken:
+            sku = facts[entry.id].sku
+            outcomes[entry_id] = RowOutcome(
+                entry_id, False, f"a product with SKU {sku} exists: link to it"
             )
+        else:
+            taken.add(facts[entry.id].sku.lower())
+            wanted.append(entry)
+    created = await create_from_entries(
+        session,
+        entries=[(entry, facts[entry.id]) for entry in wanted],
+        tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
+        price_tiers=tiers,
+    )
+    for entry, result in zip(wanted, created, strict=True):
+        if isinstance(result, InventoryError):
+            outcomes[entry.id] = RowOutcome(entry.id, False, f"{result.field}: {result.message}")
             continue
-        try:
-            async with session.begin_nested():
-                product = await create_from_entry(
-                    session,
-                    entry=entry,
-                    facts=facts,
-                    tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
-                )
-                tier = tiers.get(entry.marketplace_id)
-                if tier is not None and entry.price is not None:
-                    await set_product_price(
-                        session, product_id=product.id, price_tier_id=tier, price=entry.price
-                    )
-        except InventoryError as exc:
-            outcomes.append(RowOutcome(entry_id, False, f"{exc.field}: {exc.message}"))
-            continue
-        entry.product_id, entry.link_source = product.id, LinkSource.CREATED
-        outcomes.append(RowOutcome(entry_id, True, f"created {product.sku}", product.id))
+        entry.product_id, entry.link_source = result.id, LinkSource.CREATED
+        outcomes[entry.id] = RowOutcome(entry.id, True, f"created {result.sku}", result.id)
     await session.flush()
-    return outcomes
+    return [outcomes[entry_id] for entry_id in entry_ids]
+
+
+async def _skus_in_use(session: AsyncSession, skus: set[str]) -> set[str]:
+    """The given SKUs (lower case) some product already has."""
+    if not skus:
+        return set()
+    # Exact matches too: SQLite's lower() leaves non-ASCII letters as they are.
+    found = await session.scalars(
+        select(Product.sku).where(
+            or_(func.lower(Product.sku).in_({s.lower() for s in skus}), Product.sku.in_(skus))
+        )
+    )
+    return {sku.lower() for sku in found}
 
 
 __all__ = [

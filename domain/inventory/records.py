@@ -103,8 +103,9 @@ def _forget_names_on_rollback(session: Session, *_transaction: Any) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_names_at_the_end(session: Session, transaction: Any) -> None:
-    # Releasing a savepoint keeps its rows; only the end of the whole transaction forgets.
-    if not transaction.nested:
+    # Releasing a savepoint keeps its rows, and so does the end of a flush's inner
+    # transaction; only the end of the whole (outermost) transaction forgets.
+    if transaction.parent is None:
         session.info.pop(NAMED, None)
 
 

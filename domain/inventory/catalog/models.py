@@ -52,7 +52,8 @@ class ProductFamily(CreatedAt, Base):
     __table_args__ = (Index("ix_inv_product_families_lower_name", func.lower(text("name"))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Many families in one INSERT on SQLite: see Product.sku.
+    name: Mapped[str] = mapped_column(String(200), unique=True, insert_sentinel=True)
     sku: Mapped[str] = mapped_column(String(100), default="")
     option1_name: Mapped[str] = mapped_column(String(100), default="")
     option2_name: Mapped[str] = mapped_column(String(100), default="")
@@ -78,7 +79,9 @@ class Product(CreatedAt, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sku: Mapped[str] = mapped_column(String(100), unique=True)
+    # The sentinel lets SQLite insert many products in one statement and still match each
+    # returned id to its row (it cannot order RETURNING rows by the autoincrement id).
+    sku: Mapped[str] = mapped_column(String(100), unique=True, insert_sentinel=True)
     name: Mapped[str] = mapped_column(String(400), unique=True)
     type: Mapped[ProductType] = mapped_column(Enum(ProductType, native_enum=False, length=20))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("inv_categories.id"), default=None)

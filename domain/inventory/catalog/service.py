@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -15,10 +15,11 @@ from domain.inventory.catalog.models import (
     Category,
     KitComponent,
     Product,
+    ProductFamily,
     ProductPrice,
     ProductType,
 )
-from domain.inventory.errors import DuplicateSku, InvalidValue
+from domain.inventory.errors import DuplicateName, DuplicateSku, InvalidValue, InventoryError
 from domain.inventory.records import (
     ensure_unique,
     load,
@@ -50,6 +51,82 @@ class KitLine:
     quantity: Decimal
 
 
+@dataclass(frozen=True)
+class NewProduct:
+    """One product for `create_products`: what `create_product` takes (a variant's family too)."""
+
+    sku: str
+    name: str
+    # create_product's other keyword arguments: type, category, brand, barcode, weight_kg, …
+    details: Mapping[str, Any] = field(default_factory=dict)
+    prices: Mapping[int, Decimal] = field(default_factory=dict)
+    components: Sequence[KitLine] = ()
+    family: ProductFamily | None = None
+    option_values: Sequence[str] = ()
+
+
+_DETAILS = frozenset(
+    {
+        "type", "category", "brand", "barcode", "weight_kg", "length_cm", "width_cm",
+        "height_cm", "description", "image_urls", "default_tax_rule_id", "revenue_account_id",
+        "drop_ship", "supplier_id",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class _Taken:
+    """SKUs and names in use (lower case): read once for a bulk creation, grown as it goes."""
+
+    skus: set[str]
+    names: set[str]
+
+    @classmethod
+    async def load(cls, session: AsyncSession, drafts: Sequence[NewProduct]) -> _Taken:
+        return cls(
+            skus=await _used(session, Product.sku, {(d.sku or "").strip() for d in drafts}),
+            names=await _used(session, Product.name, {(d.name or "").strip() for d in drafts}),
+        )
+
+
+async def _used(session: AsyncSession, column: Any, values: set[str]) -> set[str]:
+    """The given values (lower case) some row already has in `column`, case-insensitively."""
+    values.discard("")
+    if not values:
+        return set()
+    lowered = {v.lower() for v in values}
+    # Exact matches too: SQLite's lower() leaves non-ASCII letters as they are.
+    rows = await session.scalars(
+        select(column).where(or_(func.lower(column).in_(lowered), column.in_(values)))
+    )
+    return {v.lower() for v in rows}
+
+
+async def _named_ids(
+    session: AsyncSession, model: type[Any], names: Sequence[str]
+) -> dict[str, int]:
+    """Ids of the categories or brands with these names (lower case keys), missing ones created."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(name.lower(), name)
+    if not wanted:
+        return {}
+    found = {
+        row.name.lower(): row.id
+        for row in await session.scalars(
+            select(model).where(
+                or_(func.lower(model.name).in_(wanted), model.name.in_(wanted.values()))
+            )
+        )
+    }
+    missing = [model(name=name) for key, name in wanted.items() if key not in found]
+    if missing:
+        session.add_all(missing)
+        await session.flush()
+        found.update((row.name.lower(), row.id) for row in missing)
+    return found
+
+
 async def _get_or_create_named(session: AsyncSession, model: type[T], name: str) -> T:
     # A catalog download names the same few categories and brands thousands of times.
     known = remembered_id(session, model, name)
@@ -57,13 +134,13 @@ async def _get_or_create_named(session: AsyncSession, model: type[T], name: str)
         found = await session.get(model, known)
         if found is not None:
             return found
-    found = await session.scalar(select(model).where(func.lower(model.name) == name.lower()))  # type: ignore[attr-defined]
-    if found is None:
-        found = model(name=name)  # type: ignore[call-arg]
-        session.add(found)
-        await session.flush()
-    remember_id(session, model, name, found.id)  # type: ignore[attr-defined]
-    return found
+    record_id = (await _named_ids(session, model, [name]))[name.lower()]
+    remember_id(session, model, name, record_id)
+    return await load(session, model, record_id, field=_label_of(model))
+
+
+def _label_of(model: type[Any]) -> str:
+    return "category" if model is Category else "brand"
 
 
 async def get_or_create_category(session: AsyncSession, *, name: str) -> Category:
@@ -76,27 +153,53 @@ async def get_or_create_brand(session: AsyncSession, *, name: str) -> Brand:
     return await _get_or_create_named(session, Brand, required_text(name, field="brand"))
 
 
+async def _ensure_free(
+    session: AsyncSession,
+    column: str,
+    value: str,
+    *,
+    exclude_id: int | None,
+    error: type[InventoryError],
+    taken: set[str] | None,
+) -> None:
+    """Refuse a SKU or name another product has (`taken`: what a bulk creation read up front)."""
+    if taken is None:
+        await ensure_unique(
+            session, Product, column, value, field=column, exclude_id=exclude_id, error=error
+        )
+    elif value.lower() in taken:
+        raise error(column, f"a product with {column} {value!r} already exists")
+
+
 async def _checked_fields(
-    session: AsyncSession, fields: dict[str, Any], *, product: Product | None
+    session: AsyncSession,
+    fields: dict[str, Any],
+    *,
+    product: Product | None,
+    taken: _Taken | None = None,
 ) -> dict[str, Any]:
-    """Check every given field; return column values (category/brand resolved to ids)."""
+    """Check every given field; return column values (category and brand still by name)."""
     exclude = product.id if product is not None else None
     values: dict[str, Any] = {}
     if "sku" in fields:
         values["sku"] = required_text(fields["sku"], field="sku", max_length=100)
-        await ensure_unique(
+        await _ensure_free(
             session,
-            Product,
             "sku",
             values["sku"],
-            field="sku",
             exclude_id=exclude,
             error=DuplicateSku,
+            taken=taken.skus if taken else None,
         )
     if "name" in fields:
         values["name"] = required_text(fields["name"], field="name", max_length=400)
-        await ensure_unique(
-            session, Product, "name", values["name"], field="name", exclude_id=exclude
+        await _ensure_free(
+            session,
+            "name",
+            values["name"],
+            exclude_id=exclude,
+            error=DuplicateName,
+            taken=taken.names if taken else None,
         )
     if "type" in fields:
         try:
@@ -142,17 +245,18 @@ async def _checked_fields(
     return values
 
 
-async def _resolve_names(session: AsyncSession, values: dict[str, Any]) -> dict[str, Any]:
-    """Replace category and brand names by ids, creating what is missing."""
-    resolved = dict(values)
-    if "category" in resolved:
-        name = resolved.pop("category")
-        category = await get_or_create_category(session, name=name) if name else None
-        resolved["category_id"] = category.id if category else None
-    if "brand" in resolved:
-        name = resolved.pop("brand")
-        brand = await get_or_create_brand(session, name=name) if name else None
-        resolved["brand_id"] = brand.id if brand else None
+async def _resolve_names(
+    session: AsyncSession, values_list: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Replace category and brand names by ids, creating what is missing (one query per kind)."""
+    resolved = [dict(values) for values in values_list]
+    for key, model in (("category", Category), ("brand", Brand)):
+        names = [values[key] for values in resolved if values.get(key)]
+        ids = await _named_ids(session, model, names) if names else {}
+        for values in resolved:
+            if key in values:
+                name = values.pop(key)
+                values[f"{key}_id"] = ids[name.lower()] if name else None
     return resolved
 
 
@@ -197,6 +301,65 @@ async def _checked_components(
     return checked
 
 
+async def _checked_new(
+    session: AsyncSession, draft: NewProduct, taken: _Taken
+) -> tuple[dict[str, Any], dict[int, Decimal], list[KitLine]]:
+    unknown = draft.details.keys() - _DETAILS
+    if unknown:
+        raise TypeError(f"unknown product fields: {', '.join(sorted(unknown))}")
+    fields = {"type": ProductType.STOCK, **draft.details, "sku": draft.sku, "name": draft.name}
+    values = await _checked_fields(session, fields, product=None, taken=taken)
+    _check_consistency(values, None)
+    prices = await _checked_prices(session, draft.prices)
+    kit_lines: list[KitLine] = []
+    if values["type"] == ProductType.KIT:
+        kit_lines = await _checked_components(session, draft.components, kit_id=None)
+    elif draft.components:
+        raise InvalidValue("components", "only kits have components")
+    taken.skus.add(values["sku"].lower())
+    taken.names.add(values["name"].lower())
+    return values, prices, kit_lines
+
+
+async def create_products(
+    session: AsyncSession, drafts: Sequence[NewProduct]
+) -> list[Product | InventoryError]:
+    """Create products with `create_product`'s checks, in a few statements for all of them.
+
+    Each draft gets its product or its refusal, in order; nothing is written for a refused one.
+    A draft is checked against the products before it, as if they were created one by one.
+    """
+    taken = await _Taken.load(session, drafts)
+    checked: list[tuple[dict[str, Any], dict[int, Decimal], list[KitLine]] | InventoryError] = []
+    for draft in drafts:
+        try:
+            checked.append(await _checked_new(session, draft, taken))
+        except InventoryError as exc:
+            checked.append(exc)
+    accepted = [item for item in checked if not isinstance(item, InventoryError)]
+    columns = iter(await _resolve_names(session, [values for values, _, _ in accepted]))
+    results: list[Product | InventoryError] = []
+    for draft, item in zip(drafts, checked, strict=True):
+        if isinstance(item, InventoryError):
+            results.append(item)
+            continue
+        _, prices, kit_lines = item
+        product = Product(**next(columns))
+        product.prices = [ProductPrice(price_tier_id=t, price=p) for t, p in prices.items()]
+        product.components = [
+            KitComponent(component_id=line.component_id, quantity=line.quantity)
+            for line in kit_lines
+        ]
+        if draft.family is not None:
+            padded = [*draft.option_values, "", "", ""]
+            product.family_id = draft.family.id
+            product.option1_value, product.option2_value, product.option3_value = padded[:3]
+        results.append(product)
+    session.add_all(p for p in results if isinstance(p, Product))
+    await session.flush()
+    return results
+
+
 async def create_product(
     session: AsyncSession,
     *,
@@ -220,24 +383,14 @@ async def create_product(
     components: Sequence[KitLine] = (),
 ) -> Product:
     """Create a product; a kit needs its components, a drop-ship product its supplier."""
-    fields = dict(locals())
-    del fields["session"], fields["prices"], fields["components"]
-    values = await _checked_fields(session, fields, product=None)
-    _check_consistency(values, None)
-    checked_prices = await _checked_prices(session, prices or {})
-    kit_lines: list[KitLine] = []
-    if values["type"] == ProductType.KIT:
-        kit_lines = await _checked_components(session, components, kit_id=None)
-    elif components:
-        raise InvalidValue("components", "only kits have components")
-    product = Product(**await _resolve_names(session, values))
-    product.prices = [ProductPrice(price_tier_id=t, price=p) for t, p in checked_prices.items()]
-    product.components = [
-        KitComponent(component_id=line.component_id, quantity=line.quantity) for line in kit_lines
-    ]
-    session.add(product)
-    await session.flush()
-    return product
+    details = dict(locals())
+    for key in ("session", "sku", "name", "prices", "components"):
+        del details[key]
+    draft = NewProduct(sku, name, details, prices or {}, components)
+    (result,) = await create_products(session, [draft])
+    if isinstance(result, InventoryError):
+        raise result
+    return result
 
 
 async def update_product(
@@ -266,7 +419,8 @@ async def update_product(
     product = await load(session, Product, product_id, field="product_id")
     values = await _checked_fields(session, fields, product=product)
     _check_consistency(values, product)
-    for key, value in (await _resolve_names(session, values)).items():
+    (columns,) = await _resolve_names(session, [values])
+    for key, value in columns.items():
         setattr(product, key, value)
     await session.flush()
     return product
