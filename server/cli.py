@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from domain.auth import Role
 from server.config import ConfigError, Settings
+from server.runtime import tune_garbage_collector
 
 
 class CommandError(Exception):
@@ -121,6 +122,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     # Fail before uvicorn starts if the database cannot be used, with one clear line.
     run_async(_upgrade(settings.database_url), settings.database_url)
     print(f"Skuport GraphQL API on http://{host}:{port}/graphql", flush=True)
+    tune_garbage_collector()
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 
@@ -139,6 +141,8 @@ def cmd_sandbox(_settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from server.demo import run_demo
+
+    tune_garbage_collector()
 
     run_demo(
         settings,
