@@ -1,7 +1,8 @@
 """Run the benchmarks and write their figures to docs/benchmarks.md.
 
 `python -m benchmarks` runs them all; `python -m benchmarks catalog sales` runs only those and
-keeps the other sections of the file as they were.
+keeps the other sections of the file as they were. Each benchmark runs in a fresh interpreter
+(`--section NAME` prints one section), so no benchmark's leftovers weigh on the next.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import platform
 import re
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,19 +35,33 @@ def _existing_sections() -> dict[str, str]:
     }
 
 
-async def main(names: list[str]) -> None:
-    # The collector settings a Skuport server runs with (`skuport serve`, `skuport demo`).
-    tune_garbage_collector()
-    known = {module.__name__.split(".")[-1]: module for module in BENCHMARKS}
-    unknown = sorted(set(names) - known.keys())
+KNOWN = {module.__name__.split(".")[-1]: module for module in BENCHMARKS}
+
+
+async def section(name: str) -> str:
+    """Run one benchmark in this process, as a server would run (its collector settings)."""
+    tune_garbage_collector()  # what `skuport serve` and `skuport demo` do
+    return "\n" + (await KNOWN[name].run()).strip() + "\n\n"
+
+
+def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - KNOWN.keys())
     if unknown:
-        sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(KNOWN)}")
     sections = _existing_sections()
-    for name, module in known.items():
+    for name, module in KNOWN.items():
         if names and name not in names:
             continue
         print(f"running {module.__name__} …", flush=True)
-        sections[module.__name__] = "\n" + (await module.run()).strip() + "\n\n"
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks", "--section", name],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.exit(f"{module.__name__} failed (exit {done.returncode}); nothing written")
+        sections[module.__name__] = done.stdout
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench`; do not edit by hand. "
@@ -63,4 +79,7 @@ async def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:]))
+    if sys.argv[1:2] == ["--section"]:
+        sys.stdout.write(asyncio.run(section(sys.argv[2])))
+    else:
+        main(sys.argv[1:])

@@ -43,12 +43,17 @@ from domain.inventory.sales.models import (
     StageStatus,
 )
 from domain.inventory.sales.service import PreparedSale, prepare_sale
-from domain.inventory.stock.ledger import figures_for, lock_products, record_movements
+from domain.inventory.stock.ledger import (
+    MAX_CHECKPOINTED_PAIRS,
+    figures_for,
+    lock_products,
+    record_movements,
+)
 from domain.inventory.stock.models import Location, MovementKind
 from domain.inventory.values import optional_text, required_text
 
-# figures_for reads checkpoints for at most this many pairs in one statement.
-FIGURES_CHUNK = 50
+# figures_for reads checkpoints for at most this many pairs at once.
+FIGURES_CHUNK = MAX_CHECKPOINTED_PAIRS
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def sums() -> tuple[Any, Any, Any]:
 
 
 # A pair whose movements since its last checkpoint reach this many gets a new checkpoint.
-CHECKPOINT_EVERY = 200
+CHECKPOINT_EVERY = 50
 # Above this many pairs at once (a big receipt's publication) one plain grouped sum is used.
 MAX_CHECKPOINTED_PAIRS = 500
 
