@@ -34,10 +34,11 @@ from domain.inventory.sales.invoicing import invoice_sale, record_payment
 from domain.inventory.sales.lines import ProductLine
 from domain.inventory.sales.service import create_sale
 from domain.inventory.stock.service import create_location, receive_stock
+from domain.orders.service import BATCH as ORDER_BATCH
 
 PRODUCTS = 50
 WINDOW = 1_000
-BATCH = 50  # sales per transaction, as order processing applies them
+BATCH = ORDER_BATCH  # sales per transaction, as order processing applies them
 
 
 @dataclass
