@@ -27,6 +27,7 @@ from domain.inventory.sales.models import (
     SaleLine,
     SaleStatus,
 )
+from domain.inventory.sales.refunds import refund_payment
 from domain.inventory.sales.service import create_sale, get_sale
 from domain.inventory.sales.voiding import Released, release_unshipped, void_sale
 from domain.inventory.stock.reservations import release_reservation, reserved_stock
@@ -269,7 +270,12 @@ async def _reverse_lines(
     released = await release_unshipped(
         session, sale_id=sale.id, sale_line_ids=[line.id for line in mine], reason=reason
     )
-    refreshed = await get_invoice(session, invoice_id=invoice.id)
+    # Amazon gives the buyer the order's money back: its payment (PA-1 named it by the
+    # order) is refunded, so the day's invoice keeps owing nothing rather than going negative.
+    refreshed = await get_invoice(session, invoice_id=invoice.id, lock=True)
+    refunded = Decimal("0.00")
+    for payment in [p for p in refreshed.payments if p.reference == entry.amazon_order_id]:
+        refunded += await refund_payment(session, invoice=refreshed, payment=payment, reason=reason)
     credited = sum((note.total for note in notes), Decimal("0.00"))
     said = ", ".join(
         f"{note.number}{' (restocking what shipped)' if note.restock else ''}" for note in notes
@@ -277,7 +283,9 @@ async def _reverse_lines(
     entry.state = LogState.VOIDED
     entry.note = (
         f"cancelled on Amazon: its {len(mine)} lines on consolidated {sale_number} reversed by "
-        f"credit note {said}, {credited:.2f}; balance now {refreshed.balance:.2f}; "
+        f"credit note {said}, {credited:.2f}; "
+        + (f"its payment of {refunded:.2f} refunded; " if refunded else "")
+        + f"balance now {refreshed.balance:.2f}; "
         f"{await _describe(session, released)}"
     )
     return entry.note

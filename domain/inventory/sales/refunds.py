@@ -24,6 +24,32 @@ def _refund_reference(payment: Payment, reason: str) -> str:
     return said[:200]
 
 
+async def refund_payment(
+    session: AsyncSession,
+    *,
+    invoice: Invoice,
+    payment: Payment,
+    reason: str = "",
+    refunded_at: datetime | None = None,
+) -> Decimal:
+    """Reverse one payment of the (locked) invoice; 0 when it is a refund or already reversed."""
+    reversed_ids = {p.refund_of_id for p in invoice.payments if p.refund_of_id is not None}
+    if payment.refund_of_id is not None or payment.id in reversed_ids:
+        return Decimal("0.00")
+    refund = Payment(
+        invoice_id=invoice.id,
+        account_id=payment.account_id,
+        amount=-payment.amount,
+        paid_at=refunded_at or utcnow(),
+        reference=_refund_reference(payment, reason),
+        refund_of_id=payment.id,
+    )
+    session.add(refund)
+    invoice.payments.append(refund)
+    await session.flush()
+    return payment.amount
+
+
 async def refund_payments(
     session: AsyncSession,
     *,
@@ -32,23 +58,10 @@ async def refund_payments(
     refunded_at: datetime | None = None,
 ) -> Decimal:
     """Reverse every payment of the (locked) invoice not reversed yet; returns the amount."""
-    reversed_ids = {p.refund_of_id for p in invoice.payments if p.refund_of_id is not None}
-    to_reverse = [
-        p for p in invoice.payments if p.refund_of_id is None and p.id not in reversed_ids
-    ]
     at = refunded_at or utcnow()
     total = Decimal("0.00")
-    for payment in to_reverse:
-        refund = Payment(
-            invoice_id=invoice.id,
-            account_id=payment.account_id,
-            amount=-payment.amount,
-            paid_at=at,
-            reference=_refund_reference(payment, reason),
-            refund_of_id=payment.id,
+    for payment in list(invoice.payments):
+        total += await refund_payment(
+            session, invoice=invoice, payment=payment, reason=reason, refunded_at=at
         )
-        session.add(refund)
-        invoice.payments.append(refund)
-        total += payment.amount
-    await session.flush()
     return total
