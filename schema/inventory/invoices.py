@@ -43,6 +43,9 @@ class Payment:
     amount: Decimal
     paid_at: datetime
     reference: str
+    refund_of_id: strawberry.ID | None = strawberry.field(
+        description="Set on a refund (a negative amount): the payment it gives back."
+    )
 
     @classmethod
     def from_model(cls, row: m.Payment) -> Payment:
@@ -52,6 +55,7 @@ class Payment:
             amount=money(row.amount),
             paid_at=row.paid_at,
             reference=row.reference,
+            refund_of_id=strawberry.ID(str(row.refund_of_id)) if row.refund_of_id else None,
         )
 
 
@@ -117,7 +121,8 @@ class Invoice:
     subtotal: Decimal
     tax_total: Decimal
     total: Decimal
-    paid: Decimal
+    paid: Decimal = strawberry.field(description="Payments less their refunds.")
+    refunded: Decimal = strawberry.field(description="Payments given back, as a positive amount.")
     credited: Decimal
     balance: Decimal = strawberry.field(description="Total - credit notes - payments.")
     payment_status: PaymentStatus  # type: ignore[valid-type]
@@ -138,6 +143,7 @@ class Invoice:
             tax_total=money(row.tax_total),
             total=money(row.total),
             paid=money(row.paid),
+            refunded=money(row.refunded),
             credited=money(row.credited),
             balance=money(row.balance),
             payment_status=row.payment_status,

@@ -13,8 +13,8 @@ VOID = f"""
 mutation Void($id: ID!, $refund: Boolean!) {{
   voidSale(saleId: $id, reason: "buyer cancelled", refundPayments: $refund) {{
     __typename {ERROR}
-    ... on SaleSaved {{ sale {{ status invoice {{ status paid balance paymentStatus
-      payments {{ amount accountId reference }} }} }} }}
+    ... on SaleSaved {{ sale {{ status invoice {{ status paid refunded balance paymentStatus
+      payments {{ id amount accountId reference refundOfId }} }} }} }}
   }}
 }}
 """
@@ -41,7 +41,9 @@ async def test_in5_finance_voids_a_paid_sale_by_refunding_its_payment(gql, offic
     after = voided["sale"]
     assert after["status"] == "VOIDED" and after["invoice"]["status"] == "VOIDED"
     assert Decimal(after["invoice"]["paid"]) == 0
+    assert Decimal(after["invoice"]["refunded"]) == Decimal(invoice["total"])
     payment, refund = after["invoice"]["payments"]
+    assert (payment["refundOfId"], refund["refundOfId"]) == (None, payment["id"])
     assert Decimal(payment["amount"]) == Decimal(invoice["total"]) == -Decimal(refund["amount"])
     assert refund["accountId"] == payment["accountId"] == office.bank
     assert refund["reference"].endswith(": buyer cancelled")
