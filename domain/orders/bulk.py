@@ -23,9 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.amazon.orders import Order, OrderItem
-from domain.catalog.models import CatalogEntry
-from domain.inventory.catalog.models import Product
+from domain.amazon.orders import Order
 from domain.inventory.reference.models import Customer, PriceTier
 from domain.inventory.sales.batch import (
     PaymentRequest,
@@ -37,7 +35,8 @@ from domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
 from domain.inventory.sales.models import InvoiceStatus
 from domain.orders.capture import (
     CAPTURED_WHEN,
-    Match,
+    LineMatcher,
+    NeedsAmazon,
     OrderSkipped,
     check_order,
     log_entry,
@@ -53,7 +52,7 @@ from domain.orders.processing import (
     sale_arguments,
 )
 from domain.stock_sync.holds import UncapturedHold
-from domain.stores.models import Consolidation, FulfilmentMode, MatchProducts, Store
+from domain.stores.models import Consolidation, FulfilmentMode, Store
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +92,12 @@ async def capture_and_process(
         seen.add(order.order_id)
     if not wanted:
         return set()
-    match = await _Matcher.load(session, store, wanted)
+    match = await LineMatcher.load(session, store, wanted)
     taken: list[_Taken] = []
     for order in wanted:
         try:
             taken.append(_take(store, order, now, match))
-        except (_Elsewhere, OrderSkipped):
+        except (_Elsewhere, NeedsAmazon, OrderSkipped):
             continue  # the per-order path says why, in the log and the attention queue
     if not taken:
         return set()
@@ -110,7 +109,7 @@ async def capture_and_process(
         return set()
 
 
-def _take(store: Store, order: Order, now: datetime, match: _Matcher) -> _Taken:
+def _take(store: Store, order: Order, now: datetime, match: LineMatcher) -> _Taken:
     settings = store.settings
     check_order(store, order)
     fba = order.fulfilled_by == "AMAZON"
@@ -122,66 +121,6 @@ def _take(store: Store, order: Order, now: datetime, match: _Matcher) -> _Taken:
     entry = log_entry(store, order, now)
     matches = [match(order, item) for item in order.items]
     return _Taken(order, entry, pending_order(store, order, entry, matches, location_id), fba)
-
-
-@dataclass
-class _Matcher:
-    """OR-5's first two steps for a batch: by link, then by SKU, from two queries."""
-
-    store: Store
-    listings: dict[tuple[str, str], int | None]
-    by_sku: dict[str, tuple[int, int | None]]
-    rules: dict[int, int | None]
-
-    @classmethod
-    async def load(cls, session: AsyncSession, store: Store, orders: list[Order]) -> _Matcher:
-        skus = {(i.seller_sku or "").strip() for o in orders for i in o.items} - {""}
-        listings = {
-            (marketplace, sku): product_id
-            for marketplace, sku, product_id in await session.execute(
-                select(
-                    CatalogEntry.marketplace_id, CatalogEntry.seller_sku, CatalogEntry.product_id
-                ).where(CatalogEntry.store_id == store.id, CatalogEntry.seller_sku.in_(skus))
-            )
-        }
-        linked = {p for p in listings.values() if p is not None}
-        lowered = {sku.lower() for sku in skus}
-        products = select(Product.id, Product.sku, Product.default_tax_rule_id)
-        found = list(
-            await session.execute(
-                products.where(
-                    Product.id.in_(linked)
-                    if store.settings.match_products is MatchProducts.MANUAL
-                    else (Product.id.in_(linked) | func.lower(Product.sku).in_(lowered))
-                )
-            )
-        )
-        return cls(
-            store,
-            listings,
-            {sku.lower(): (pid, rule) for pid, sku, rule in found if sku.lower() in lowered},
-            {pid: rule for pid, _, rule in found},
-        )
-
-    def __call__(self, order: Order, item: OrderItem) -> Match:
-        settings = self.store.settings
-        sku = (item.seller_sku or "").strip()
-        if not sku:
-            return Match(None)  # Amazon no longer knows the SKU: a service line
-        key = (order.marketplace_id or "", sku)
-        product_id = self.listings.get(key)
-        if product_id is not None:
-            return Match(product_id, self.rules.get(product_id))
-        if settings.match_products is MatchProducts.MANUAL:
-            if key in self.listings:
-                raise _Elsewhere  # an unlinked listing: the per-order path skips it
-            return Match(None)
-        found = self.by_sku.get(sku.lower())
-        if found is not None:
-            return Match(*found)
-        if settings.create_product_if_not_found and item.asin:
-            raise _Elsewhere  # Amazon is asked about the product first
-        return Match(None)
 
 
 async def _process(

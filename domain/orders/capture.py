@@ -18,7 +18,6 @@ from domain.catalog.facts import facts_of
 from domain.catalog.linking import create_from_entry
 from domain.catalog.models import CatalogEntry, LinkSource
 from domain.inventory.catalog.models import Product
-from domain.inventory.catalog.service import find_product_by_sku
 from domain.inventory.stock.reservations import reserve_stock
 from domain.inventory.stock.service import list_locations, stock_figures
 from domain.orders.models import (
@@ -111,10 +110,7 @@ async def capture_order(
     fba = order.fulfilled_by == "AMAZON"
     if fba and not settings.process_fba_orders:
         raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "FBA orders are not processed (OR-7)")
-    matches = [
-        await match_line(session, store=store, order=order, item=i, fetched=fetched or {})
-        for i in order.items
-    ]
+    matches = await match_lines(session, store=store, order=order, fetched=fetched or {})
     product_ids = [m.product_id for m in matches if m.product_id is not None]
     location_id = await _location(session, settings, fba=fba, product_ids=product_ids)
     pending = pending_order(store, order, entry, matches, location_id)
@@ -181,18 +177,113 @@ def check_order(store: Store, order: Order) -> None:
             raise OrderSkipped(SkipReason.BAD_DATA, f"line {index + 1} has no price")
 
 
-async def match_line(
+class NeedsAmazon(Exception):
+    """OR-5's third step: only Amazon can tell what the line's product is."""
+
+
+@dataclass
+class LineMatcher:
+    """OR-5's rules for the lines of some orders: by link, then by SKU, then fetched from
+    Amazon, else a service line. Loading reads what the orders' SKUs match in three queries;
+    matching a line is then a look-up (`__call__`)."""
+
+    store: Store
+    listings: dict[tuple[str, str], int | None]
+    by_sku: dict[str, tuple[int, int | None]]
+    rules: dict[int, int | None]
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, store: Store, orders: Sequence[Order]
+    ) -> LineMatcher:
+        skus = {(i.seller_sku or "").strip() for o in orders for i in o.items} - {""}
+        listings = {
+            (marketplace, sku): product_id
+            for marketplace, sku, product_id in await session.execute(
+                select(
+                    CatalogEntry.marketplace_id, CatalogEntry.seller_sku, CatalogEntry.product_id
+                ).where(CatalogEntry.store_id == store.id, CatalogEntry.seller_sku.in_(skus))
+            )
+        }
+        linked = {p for p in listings.values() if p is not None}
+        lowered = {sku.lower() for sku in skus}
+        wanted = Product.id.in_(linked)
+        if store.settings.match_products is not MatchProducts.MANUAL:
+            wanted = wanted | func.lower(Product.sku).in_(lowered)
+        found = list(
+            await session.execute(
+                select(Product.id, Product.sku, Product.default_tax_rule_id).where(wanted)
+            )
+        )
+        return cls(
+            store,
+            listings,
+            {sku.lower(): (pid, rule) for pid, sku, rule in found if sku.lower() in lowered},
+            {pid: rule for pid, _, rule in found},
+        )
+
+    def __call__(self, order: Order, item: OrderItem) -> Match:
+        """The line's match; OrderSkipped for a MANUAL store's unlinked listing, NeedsAmazon
+        when the product is to be fetched and created."""
+        settings = self.store.settings
+        sku = (item.seller_sku or "").strip()
+        if not sku:
+            return Match(None)  # Amazon no longer knows the SKU: a service line
+        key = (order.marketplace_id or "", sku)
+        product_id = self.listings.get(key)
+        if product_id is not None:
+            return Match(product_id, self.rules.get(product_id))
+        if settings.match_products is MatchProducts.MANUAL:
+            if key in self.listings:
+                raise OrderSkipped(
+                    SkipReason.UNMAPPED_PRODUCT, f"the listing {sku} is not linked to a product"
+                )
+            return Match(None)
+        found = self.by_sku.get(sku.lower())
+        if found is not None:
+            return Match(*found)
+        if settings.create_product_if_not_found and item.asin:
+            raise NeedsAmazon(sku)
+        return Match(None)
+
+    def learn(self, order: Order, sku: str, product: Product) -> None:
+        """A product made for a line: later lines with its SKU match it."""
+        self.by_sku[sku.lower()] = (product.id, product.default_tax_rule_id)
+        self.rules[product.id] = product.default_tax_rule_id
+        if (order.marketplace_id or "", sku) in self.listings:
+            self.listings[(order.marketplace_id or "", sku)] = product.id
+
+
+async def match_lines(
     session: AsyncSession,
     *,
     store: Store,
     order: Order,
+    fetched: Mapping[str, CatalogItem | None],
+) -> list[Match]:
+    """OR-5 for every line of one order; products Amazon told us about are created."""
+    matcher = await LineMatcher.load(session, store, [order])
+    matches = []
+    for item in order.items:
+        try:
+            matches.append(matcher(order, item))
+        except NeedsAmazon:
+            matches.append(await _from_amazon(session, store, order, item, fetched, matcher))
+    return matches
+
+
+async def _from_amazon(
+    session: AsyncSession,
+    store: Store,
+    order: Order,
     item: OrderItem,
     fetched: Mapping[str, CatalogItem | None],
+    matcher: LineMatcher,
 ) -> Match:
-    """OR-5: by link, then by SKU, then fetched from Amazon, else a service line."""
     sku = (item.seller_sku or "").strip()
-    if not sku:
-        return Match(None)  # Amazon no longer knows the SKU: a service line
+    details = fetched.get(sku)
+    if details is None:
+        return Match(None)  # gone from Amazon too: a service line
     entry = await session.scalar(
         select(CatalogEntry).where(
             CatalogEntry.store_id == store.id,
@@ -200,69 +291,34 @@ async def match_line(
             CatalogEntry.seller_sku == sku,
         )
     )
-    if entry is not None and entry.product_id is not None:
-        return await _match(session, entry.product_id)
-    if store.settings.match_products is MatchProducts.MANUAL:
-        if entry is not None:
-            raise OrderSkipped(
-                SkipReason.UNMAPPED_PRODUCT, f"the listing {sku} is not linked to a product"
-            )
-        return Match(None)
-    product = await find_product_by_sku(session, sku=sku)
-    if product is None and store.settings.create_product_if_not_found and fetched.get(sku):
-        facts = facts_of(
-            fetched[sku], seller_sku=sku, asin=item.asin or "", title=item.title or sku
-        )
-        stand_in = entry or CatalogEntry(asin=item.asin or "", option_values=[])
-        product = await create_from_entry(
-            session, entry=stand_in, facts=facts, tax_rule_id=store.settings.line_tax_rule_id
-        )
-        if entry is not None:
-            entry.product_id, entry.link_source = product.id, LinkSource.CREATED
-    if product is None:
-        return Match(None)
+    facts = facts_of(details, seller_sku=sku, asin=item.asin or "", title=item.title or sku)
+    stand_in = entry or CatalogEntry(asin=item.asin or "", option_values=[])
+    product = await create_from_entry(
+        session, entry=stand_in, facts=facts, tax_rule_id=store.settings.line_tax_rule_id
+    )
+    if entry is not None:
+        entry.product_id, entry.link_source = product.id, LinkSource.CREATED
+    matcher.learn(order, sku, product)
     return Match(product.id, product.default_tax_rule_id)
-
-
-async def _match(session: AsyncSession, product_id: int) -> Match:
-    product = await session.get(Product, product_id)
-    return Match(product_id, product.default_tax_rule_id if product else None)
 
 
 async def needs_fetching(
     session: AsyncSession, *, store: Store, orders: Sequence[Order]
 ) -> dict[str, tuple[Order, list[OrderItem]]]:
-    """Per order, the lines whose product only Amazon can tell us about (OR-5's third step):
-    no linked listing of the store and no product with the SKU. Two queries for all orders."""
+    """Per order, the lines whose product only Amazon can tell us about (OR-5's third step),
+    by the same rules as the capture (`LineMatcher`), for all orders at once."""
     settings = store.settings
     if settings.match_products is MatchProducts.MANUAL or not settings.create_product_if_not_found:
         return {}
-    skus = {(i.seller_sku or "").strip() for o in orders for i in o.items if i.asin} - {""}
-    if not skus:
-        return {}
-    known = set(
-        await session.scalars(
-            select(CatalogEntry.seller_sku).where(
-                CatalogEntry.store_id == store.id,
-                CatalogEntry.seller_sku.in_(skus),
-                CatalogEntry.product_id.is_not(None),
-            )
-        )
-    )
-    lowered = {sku.lower() for sku in skus - known}
-    if lowered:
-        found = {
-            sku.lower()
-            for sku in await session.scalars(
-                select(Product.sku).where(func.lower(Product.sku).in_(lowered))
-            )
-        }
-        known |= {sku for sku in skus if sku.lower() in found}
+    matcher = await LineMatcher.load(session, store, orders)
     wanted: dict[str, tuple[Order, list[OrderItem]]] = {}
     for order in orders:
-        items = [
-            i for i in order.items if i.asin and (i.seller_sku or "").strip() not in known | {""}
-        ]
+        items = []
+        for item in order.items:
+            try:
+                matcher(order, item)
+            except NeedsAmazon:
+                items.append(item)
         if items:
             wanted[order.order_id] = (order, items)
     return wanted
