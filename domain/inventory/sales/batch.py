@@ -43,17 +43,9 @@ from domain.inventory.sales.models import (
     StageStatus,
 )
 from domain.inventory.sales.service import PreparedSale, prepare_sale
-from domain.inventory.stock.ledger import (
-    MAX_CHECKPOINTED_PAIRS,
-    figures_for,
-    lock_products,
-    record_movements,
-)
+from domain.inventory.stock.ledger import figures_for, lock_products, record_movements
 from domain.inventory.stock.models import Location, MovementKind
 from domain.inventory.values import optional_text, required_text
-
-# figures_for reads checkpoints for at most this many pairs at once.
-FIGURES_CHUNK = MAX_CHECKPOINTED_PAIRS
 
 
 @dataclass(frozen=True)
@@ -171,19 +163,15 @@ async def process_sales(session: AsyncSession, requests: Sequence[SaleRequest]) 
             results[index].error = error
     if not plans:
         return results
-    needed = {
+    picking = [p for p in plans if p.request.fulfilment is not FulfilmentMode.NONE]
+    pairs = {
         (product_id, plan.request.location_id)
-        for plan in plans
+        for plan in picking
         for _, product_id, _ in plan.prepared.needs
     }
-    picking = [p for p in plans if p.request.fulfilment is not FulfilmentMode.NONE]
-    pickable: dict[tuple[int, int], Decimal] = {}
-    if picking:
-        pairs = sorted({pair for pair in needed})
-        await lock_products(session, [product_id for product_id, _ in pairs])
-        for start in range(0, len(pairs), FIGURES_CHUNK):
-            figures = await figures_for(session, pairs[start : start + FIGURES_CHUNK])
-            pickable.update({pair: f.unpicked_on_hand for pair, f in figures.items()})
+    await lock_products(session, [product_id for product_id, _ in pairs])
+    figures = await figures_for(session, pairs)
+    pickable = {pair: figure.unpicked_on_hand for pair, figure in figures.items()}
     for plan in picking:
         _fulfil(plan, pickable)
     await _write(session, plans)

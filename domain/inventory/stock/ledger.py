@@ -68,8 +68,8 @@ def sums() -> tuple[Any, Any, Any]:
 
 # A pair whose movements since its last checkpoint reach this many gets a new checkpoint.
 CHECKPOINT_EVERY = 50
-# Above this many pairs at once (a big receipt's publication) one plain grouped sum is used.
-MAX_CHECKPOINTED_PAIRS = 500
+# Pairs read per pair of statements (a big receipt's publication reads several such rounds).
+PAIRS_PER_READ = 500
 
 
 async def figures_for(
@@ -85,11 +85,16 @@ async def figures_for(
     """
     wanted = sorted(set(pairs))
     result = {(p, loc): StockFigure(product_id=p, location_id=loc) for p, loc in wanted}
-    if not wanted:
-        return result
-    if len(wanted) > MAX_CHECKPOINTED_PAIRS:
-        await _plain_figures(session, wanted, result)
-        return result
+    for start in range(0, len(wanted), PAIRS_PER_READ):
+        await _read_figures(session, wanted[start : start + PAIRS_PER_READ], result)
+    return result
+
+
+async def _read_figures(
+    session: AsyncSession,
+    wanted: list[tuple[int, int]],
+    result: dict[tuple[int, int], StockFigure],
+) -> None:
     cp = StockCheckpoint
     latest = (
         select(func.max(cp.id))
@@ -146,7 +151,6 @@ async def figures_for(
                     for (product_id, location_id), last in due
                 ],
             )
-    return result
 
 
 @functools.cache
@@ -172,31 +176,6 @@ def _tail_sums(pairs: int) -> TextClause:
         column("count", Integer),
         column("last", Integer),
     )
-
-
-async def _plain_figures(
-    session: AsyncSession,
-    wanted: list[tuple[int, int]],
-    result: dict[tuple[int, int], StockFigure],
-) -> None:
-    # Two plain IN lists, not a row-value IN: SQLite scans the whole ledger for the latter.
-    rows = await session.execute(
-        select(StockMovement.product_id, StockMovement.location_id, *sums())
-        .where(
-            StockMovement.product_id.in_({p for p, _ in wanted}),
-            StockMovement.location_id.in_({loc for _, loc in wanted}),
-        )
-        .group_by(StockMovement.product_id, StockMovement.location_id)
-    )
-    for product_id, location_id, on_hand, allocated, picked in rows:
-        if (product_id, location_id) in result:
-            result[(product_id, location_id)] = StockFigure(
-                product_id=product_id,
-                location_id=location_id,
-                on_hand=Decimal(on_hand),
-                allocated=Decimal(allocated),
-                picked=Decimal(picked),
-            )
 
 
 async def totals_for(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, StockFigure]:
