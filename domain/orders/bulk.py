@@ -39,8 +39,10 @@ from domain.orders.capture import (
     NeedsAmazon,
     OrderSkipped,
     check_order,
+    fulfilled_by_amazon,
     log_entry,
     pending_order,
+    set_location,
 )
 from domain.orders.models import AttentionItem, LogState, OrderLogEntry, PendingOrder
 from domain.orders.processing import (
@@ -110,14 +112,11 @@ async def capture_and_process(
 
 
 def _take(store: Store, order: Order, now: datetime, match: LineMatcher) -> _Taken:
-    settings = store.settings
     check_order(store, order)
-    fba = order.fulfilled_by == "AMAZON"
-    if fba and not settings.process_fba_orders:
-        raise _Elsewhere
-    location_id = settings.fba_location_id if fba else settings.fbm_location_id
+    fba = fulfilled_by_amazon(store, order)
+    location_id = set_location(store.settings, fba=fba)
     if location_id is None:
-        raise _Elsewhere  # no FBA location (a skip) or "all locations" (a choice per order)
+        raise _Elsewhere  # "all locations": the per-order path chooses for each order
     entry = log_entry(store, order, now)
     matches = [match(order, item) for item in order.items]
     return _Taken(order, entry, pending_order(store, order, entry, matches, location_id), fba)

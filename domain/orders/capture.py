@@ -107,9 +107,7 @@ async def capture_order(
     settings = store.settings
     entry = await _claim(session, store=store, order=order, now=now)
     check_order(store, order)
-    fba = order.fulfilled_by == "AMAZON"
-    if fba and not settings.process_fba_orders:
-        raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "FBA orders are not processed (OR-7)")
+    fba = fulfilled_by_amazon(store, order)
     matches = await match_lines(session, store=store, order=order, fetched=fetched or {})
     product_ids = [m.product_id for m in matches if m.product_id is not None]
     location_id = await _location(session, settings, fba=fba, product_ids=product_ids)
@@ -324,16 +322,30 @@ async def needs_fetching(
     return wanted
 
 
-async def _location(
-    session: AsyncSession, settings: StoreSettings, *, fba: bool, product_ids: list[int]
-) -> int:
-    """OR-4/OR-7: the FBA location, the FBM location, or with "all locations" the best one."""
+def fulfilled_by_amazon(store: Store, order: Order) -> bool:
+    """OR-7: whether the order is FBA; OrderSkipped when the store does not process those."""
+    fba = order.fulfilled_by == "AMAZON"
+    if fba and not store.settings.process_fba_orders:
+        raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "FBA orders are not processed (OR-7)")
+    return fba
+
+
+def set_location(settings: StoreSettings, *, fba: bool) -> int | None:
+    """OR-4/OR-7: the location the settings name; None for "all locations" (chosen per order)."""
     if fba:
         if settings.fba_location_id is None:
             raise OrderSkipped(SkipReason.NO_LOCATION, "no FBA location is set")
         return settings.fba_location_id
-    if settings.fbm_location_id is not None:
-        return settings.fbm_location_id
+    return settings.fbm_location_id
+
+
+async def _location(
+    session: AsyncSession, settings: StoreSettings, *, fba: bool, product_ids: list[int]
+) -> int:
+    """OR-4/OR-7: the FBA location, the FBM location, or with "all locations" the best one."""
+    named = set_location(settings, fba=fba)
+    if named is not None:
+        return named
     locations = await list_locations(session)
     if not locations:
         raise OrderSkipped(SkipReason.NO_LOCATION, "there is no stock location")

@@ -25,13 +25,13 @@ from sqlalchemy.orm import DeclarativeBase
 
 from domain.db.base import utcnow
 from domain.inventory.catalog.models import Product
-from domain.inventory.errors import InvalidState, InvalidValue, InventoryError
+from domain.inventory.errors import InvalidState, InventoryError
 from domain.inventory.purchasing.service import order_drop_ship_lines
-from domain.inventory.records import load, remember_locked_id
+from domain.inventory.records import remember_locked_id
 from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
-from domain.inventory.reference.service import Address
+from domain.inventory.reference.service import Address, load_account
 from domain.inventory.sales.fulfilment import FulfilmentMode, Shortage, find_shortages
-from domain.inventory.sales.invoicing import check_payment, invoice_amounts
+from domain.inventory.sales.invoicing import check_payment, invoice_amounts, new_invoice_status
 from domain.inventory.sales.lines import ProductLine, SaleLineInput
 from domain.inventory.sales.models import (
     Invoice,
@@ -108,7 +108,10 @@ class _Plan:
     request: SaleRequest
     prepared: PreparedSale
     result: SaleResult
+    carrier: str = ""
+    tracking_number: str = ""
     payment_amount: Decimal | None = None
+    payment_reference: str = ""
 
 
 async def preload(session: AsyncSession, requests: Sequence[SaleRequest]) -> list[Any]:
@@ -187,11 +190,12 @@ async def _plan(
     rules: dict[int, TaxRule],
 ) -> _Plan:
     mode = FulfilmentMode(request.fulfilment)
+    carrier = request.carrier
     if mode is FulfilmentMode.PICK_PACK_SHIP:
-        required_text(request.carrier, field="carrier", max_length=100)
-    optional_text(request.tracking_number, field="tracking_number", max_length=100)
-    if request.invoice_status is InvoiceStatus.VOIDED:
-        raise InvalidValue("status", "an invoice is created DRAFT or AUTHORISED")
+        carrier = required_text(carrier, field="carrier", max_length=100)
+    tracking = optional_text(request.tracking_number, field="tracking_number", max_length=100)
+    if request.invoice_status is not None:
+        new_invoice_status(request.invoice_status)
     prepared = await prepare_sale(
         session,
         customer_id=request.customer_id,
@@ -208,17 +212,14 @@ async def _plan(
         products=products,
         rules=rules,
     )
-    plan = _Plan(index, request, prepared, result)
+    plan = _Plan(index, request, prepared, result, carrier=carrier, tracking_number=tracking)
     payment = request.payment
     if payment is not None:
         if request.invoice_status is None:
             raise InvalidState("payment", "a payment needs the sale's invoice")
-        account = await load(session, Account, payment.account_id, field="payment.account_id")
-        if account.kind != AccountKind.BANK:
-            raise InvalidValue(
-                "payment.account_id",
-                f"account {account.code} is a {account.kind} account, not {AccountKind.BANK}",
-            )
+        await load_account(
+            session, payment.account_id, kind=AccountKind.BANK, field="payment.account_id"
+        )
         total = invoice_amounts(prepared.sale.lines)["total"]
         amount = total if payment.amount is None else payment.amount
         if payment.up_to is not None:
@@ -227,7 +228,7 @@ async def _plan(
             plan.payment_amount = check_payment(
                 amount, balance=total, invoice_number="the new invoice"
             )
-        optional_text(payment.reference, field="payment.reference")
+        plan.payment_reference = optional_text(payment.reference, field="payment.reference")
     return plan
 
 
@@ -345,8 +346,8 @@ async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
             shipments.append(
                 {
                     "sale_id": sale_id,
-                    "carrier": plan.request.carrier.strip(),
-                    "tracking_number": plan.request.tracking_number.strip(),
+                    "carrier": plan.carrier,
+                    "tracking_number": plan.tracking_number,
                     "shipped_at": now,
                     "created_at": now,
                 }
@@ -382,7 +383,7 @@ async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
                 "account_id": p.request.payment.account_id,  # type: ignore[union-attr]
                 "amount": p.payment_amount,
                 "paid_at": p.request.payment.paid_at or now,  # type: ignore[union-attr]
-                "reference": p.request.payment.reference.strip(),  # type: ignore[union-attr]
+                "reference": p.payment_reference,
                 "refund_of_id": None,
                 "created_at": now,
             }

@@ -27,9 +27,7 @@ async def invoice_sale(
     invoice_date: datetime | None = None,
 ) -> Invoice:
     """Invoice the sale's lines, as a DRAFT or directly AUTHORISED."""
-    status = InvoiceStatus(status)
-    if status == InvoiceStatus.VOIDED:
-        raise InvalidValue("status", "an invoice is created DRAFT or AUTHORISED")
+    status = new_invoice_status(status)
     sale = await get_sale(session, sale_id=sale_id, lock=True)
     if sale.status == SaleStatus.VOIDED:
         raise InvalidState("sale_id", f"{sale.number} is voided")
@@ -48,6 +46,14 @@ async def invoice_sale(
     await session.flush()
     remember_locked(session, invoice)
     return invoice
+
+
+def new_invoice_status(status: InvoiceStatus | str) -> InvoiceStatus:
+    """The status a new invoice may have: DRAFT or AUTHORISED."""
+    status = InvoiceStatus(status)
+    if status == InvoiceStatus.VOIDED:
+        raise InvalidValue("status", "an invoice is created DRAFT or AUTHORISED")
+    return status
 
 
 def invoice_amounts(lines: Iterable[SaleLine]) -> dict[str, Decimal]:
