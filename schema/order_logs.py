@@ -8,13 +8,18 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 
 from domain.inventory.errors import InventoryError
 from domain.inventory.events import publish_availability_changes
+from domain.inventory.sales.invoicing import sales_with_invoices
 from domain.inventory.sales.models import Invoice, Sale
 from domain.orders import models as m
-from domain.orders.actions import OrderFlowError, delete_log_entry, prepare_reload
+from domain.orders.actions import (
+    OrderFlowError,
+    delete_log_entry,
+    prepare_reload,
+    select_log_entries,
+)
 from domain.orders.attention import mark_read, notifications_query
 from domain.orders.events import NotificationPosted
 from schema.context import Info
@@ -114,10 +119,9 @@ ReloadOrderResult = Annotated[
 
 
 def _row(
-    entry: m.OrderLogEntry, sales: dict[int, Sale], invoices: dict[int, Invoice]
+    entry: m.OrderLogEntry, sale_and_invoice: tuple[Sale, Invoice | None] | None
 ) -> OrderLogRow:
-    sale = sales.get(entry.sale_id) if entry.sale_id else None
-    invoice = invoices.get(sale.id) if sale else None
+    sale, invoice = sale_and_invoice or (None, None)
     return OrderLogRow(
         id=strawberry.ID(str(entry.id)),
         store_id=strawberry.ID(str(entry.store_id)),
@@ -164,13 +168,12 @@ class OrderLogsQuery:
         after: str | None = None,
     ) -> Connection[OrderLogRow]:
         wanted = filter or OrderLogFilterInput()
-        statement = select(m.OrderLogEntry).where(m.OrderLogEntry.store_id == as_int(store_id))
-        if wanted.state is not None:
-            statement = statement.where(m.OrderLogEntry.state == wanted.state)
-        if wanted.amazon_order_id:
-            statement = statement.where(m.OrderLogEntry.amazon_order_id == wanted.amazon_order_id)
-        if wanted.marketplace_id:
-            statement = statement.where(m.OrderLogEntry.marketplace_id == wanted.marketplace_id)
+        statement = select_log_entries(
+            store_id=as_int(store_id),
+            state=wanted.state,
+            amazon_order_id=wanted.amazon_order_id,
+            marketplace_id=wanted.marketplace_id,
+        )
         async with info.context.services.sessions() as session:
             page = await paginate(
                 session,
@@ -180,16 +183,11 @@ class OrderLogsQuery:
                 after=after,
                 convert=lambda entry: entry,
             )
-            sale_ids = {e.node.sale_id for e in page.edges if e.node.sale_id}
-            sales = {
-                s.id: s for s in await session.scalars(select(Sale).where(Sale.id.in_(sale_ids)))
-            }
-            invoices = {
-                i.sale_id: i
-                for i in await session.scalars(select(Invoice).where(Invoice.sale_id.in_(sale_ids)))
-            }
+            sales = await sales_with_invoices(
+                session, [e.node.sale_id for e in page.edges if e.node.sale_id]
+            )
             for edge in page.edges:
-                edge.node = _row(edge.node, sales, invoices)
+                edge.node = _row(edge.node, sales.get(edge.node.sale_id or 0))
         return page  # type: ignore[return-value]
 
     @strawberry.field(

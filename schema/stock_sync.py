@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 
 from domain.inventory.sales.models import Shipment
 from domain.jobs import Every, JobTarget
@@ -14,7 +13,7 @@ from domain.orders.models import OrderLogEntry
 from domain.orders.models import ShipmentConfirmation as DomainShipmentConfirmation
 from domain.stock_sync.quantities import pushed_quantities, wanted_quantities
 from domain.stock_sync.scheduled import STOCK_PUSH, STOCK_PUSH_EVERY_MINUTES
-from domain.stock_sync.shipments import confirm_entry
+from domain.stock_sync.shipments import confirm_entry, confirmations, latest_shipments
 from domain.stores.models import Store
 from schema.context import Info
 from schema.errors import InvalidState, NotFound
@@ -75,15 +74,7 @@ RetryShipmentResult = Annotated[
 ]
 
 
-async def _confirmation_row(session, entry: OrderLogEntry) -> ShipmentConfirmationRow:  # type: ignore[no-untyped-def]
-    shipment = None
-    if entry.sale_id is not None:
-        shipment = await session.scalar(
-            select(Shipment)
-            .where(Shipment.sale_id == entry.sale_id)
-            .order_by(Shipment.id.desc())
-            .limit(1)
-        )
+def _confirmation_row(entry: OrderLogEntry, shipment: Shipment | None) -> ShipmentConfirmationRow:
     return ShipmentConfirmationRow(
         log_entry_id=strawberry.ID(str(entry.id)),
         amazon_order_id=entry.amazon_order_id,
@@ -149,16 +140,14 @@ class StockSyncQuery:
         state: ShipmentConfirmationState | None = None,  # type: ignore[valid-type]
         first: int = 100,
     ) -> list[ShipmentConfirmationRow]:
-        statement = select(OrderLogEntry).where(OrderLogEntry.store_id == to_int(store_id))
-        if state is not None:
-            statement = statement.where(OrderLogEntry.shipment_confirmation == state)
-        else:
-            statement = statement.where(
-                OrderLogEntry.shipment_confirmation != DomainShipmentConfirmation.NOT_NEEDED
-            )
-        statement = statement.order_by(OrderLogEntry.id.desc()).limit(max(0, min(first, MAX_ROWS)))
         async with info.context.services.sessions() as session:
-            return [await _confirmation_row(session, e) for e in await session.scalars(statement)]
+            found = await confirmations(
+                session,
+                store_id=to_int(store_id),
+                state=DomainShipmentConfirmation(state) if state is not None else None,
+                limit=min(first, MAX_ROWS),
+            )
+        return [_confirmation_row(entry, shipment) for entry, shipment in found]
 
 
 @strawberry.type
@@ -219,5 +208,6 @@ class StockSyncMutation:
         )
         async with services.sessions() as session:
             entry = await session.get_one(OrderLogEntry, entry.id)
-            row = await _confirmation_row(session, entry)
+            shipments = await latest_shipments(session, [entry.sale_id] if entry.sale_id else [])
+            row = _confirmation_row(entry, shipments.get(entry.sale_id or 0))
         return ShipmentConfirmationTried(confirmed=confirmed, confirmation=row)

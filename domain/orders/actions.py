@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.amazon.errors import MalformedPayloadError
@@ -213,6 +213,24 @@ async def _process_one(
         await announce(bus, notes)
         return Outcome("skipped", SkipReason.PROCESSING_FAILED, detail)
     return Outcome("processed")
+
+
+def select_log_entries(
+    *,
+    store_id: int,
+    state: LogState | None = None,
+    amazon_order_id: str | None = None,
+    marketplace_id: str | None = None,
+) -> Select[tuple[OrderLogEntry]]:
+    """LG-1: a store's log entries with the filters given, for paging by the caller."""
+    statement = select(OrderLogEntry).where(OrderLogEntry.store_id == store_id)
+    if state is not None:
+        statement = statement.where(OrderLogEntry.state == state)
+    if amazon_order_id:
+        statement = statement.where(OrderLogEntry.amazon_order_id == amazon_order_id)
+    if marketplace_id:
+        statement = statement.where(OrderLogEntry.marketplace_id == marketplace_id)
+    return statement
 
 
 async def delete_log_entry(session: AsyncSession, *, entry_id: int) -> OrderLogEntry:

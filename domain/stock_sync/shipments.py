@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.amazon import orders, orders_v0
@@ -246,3 +246,37 @@ async def confirm_due_shipments(
                 )
             outcome.errors.append((f"order {order_id}", reason or "failed"))
     return outcome
+
+
+async def confirmations(
+    session: AsyncSession,
+    *,
+    store_id: int,
+    state: ShipmentConfirmation | None = None,
+    limit: int = 100,
+) -> list[tuple[OrderLogEntry, Shipment | None]]:
+    """FU-1's list: the store's entries whose shipment is (or was) to be confirmed, newest
+    first, each with its sale's latest shipment; two queries whatever the count."""
+    statement = select(OrderLogEntry).where(OrderLogEntry.store_id == store_id)
+    if state is not None:
+        statement = statement.where(OrderLogEntry.shipment_confirmation == state)
+    else:
+        statement = statement.where(
+            OrderLogEntry.shipment_confirmation != ShipmentConfirmation.NOT_NEEDED
+        )
+    entries = list(
+        await session.scalars(statement.order_by(OrderLogEntry.id.desc()).limit(max(0, limit)))
+    )
+    shipments = await latest_shipments(session, [e.sale_id for e in entries if e.sale_id])
+    return [(entry, shipments.get(entry.sale_id or 0)) for entry in entries]
+
+
+async def latest_shipments(session: AsyncSession, sale_ids: list[int]) -> dict[int, Shipment]:
+    """Each sale's latest shipment, by sale id, in one query."""
+    if not sale_ids:
+        return {}
+    latest = select(func.max(Shipment.id)).where(Shipment.sale_id.in_(sale_ids))
+    rows = await session.scalars(
+        select(Shipment).where(Shipment.id.in_(latest.group_by(Shipment.sale_id)))
+    )
+    return {shipment.sale_id: shipment for shipment in rows}

@@ -14,7 +14,14 @@ from domain.inventory.errors import InvalidState, InvalidValue
 from domain.inventory.records import load, remember_locked
 from domain.inventory.reference.models import AccountKind
 from domain.inventory.reference.service import load_account
-from domain.inventory.sales.models import Invoice, InvoiceStatus, Payment, SaleLine, SaleStatus
+from domain.inventory.sales.models import (
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    Sale,
+    SaleLine,
+    SaleStatus,
+)
 from domain.inventory.sales.service import get_sale
 from domain.inventory.values import decimal_value, optional_text
 
@@ -77,6 +84,21 @@ def check_payment(amount: Decimal, *, balance: Decimal, invoice_number: str) -> 
 async def find_invoice(session: AsyncSession, *, sale_id: int) -> Invoice | None:
     """The sale's invoice, if it has one."""
     return await session.scalar(select(Invoice).where(Invoice.sale_id == sale_id))
+
+
+async def sales_with_invoices(
+    session: AsyncSession, sale_ids: Iterable[int]
+) -> dict[int, tuple[Sale, Invoice | None]]:
+    """Sales by id with their invoices (None if not invoiced), in one query each."""
+    wanted = set(sale_ids)
+    if not wanted:
+        return {}
+    sales = await session.scalars(select(Sale).where(Sale.id.in_(wanted)))
+    invoices = {
+        i.sale_id: i
+        for i in await session.scalars(select(Invoice).where(Invoice.sale_id.in_(wanted)))
+    }
+    return {sale.id: (sale, invoices.get(sale.id)) for sale in sales}
 
 
 async def get_invoice(session: AsyncSession, *, invoice_id: int, lock: bool = False) -> Invoice:
