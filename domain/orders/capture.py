@@ -182,7 +182,7 @@ class NeedsAmazon(Exception):
 @dataclass
 class LineMatcher:
     """OR-5's rules for the lines of some orders: by link, then by SKU, then fetched from
-    Amazon, else a service line. Loading reads what the orders' SKUs match in three queries;
+    Amazon, else a service line. Loading reads what the orders' SKUs match in two queries;
     matching a line is then a look-up (`__call__`)."""
 
     store: Store
