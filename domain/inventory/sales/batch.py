@@ -110,6 +110,11 @@ class _Plan:
     result: SaleResult
     carrier: str = ""
     tracking_number: str = ""
+    stages: dict[str, StageStatus] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("pick_status", "pack_status", "ship_status"), StageStatus.NOT_STARTED
+        )
+    )
     payment_amount: Decimal | None = None
     payment_reference: str = ""
 
@@ -220,7 +225,7 @@ async def _plan(
         await load_account(
             session, payment.account_id, kind=AccountKind.BANK, field="payment.account_id"
         )
-        total = invoice_amounts(prepared.sale.lines)["total"]
+        total = invoice_amounts(prepared.lines)["total"]
         amount = total if payment.amount is None else payment.amount
         if payment.up_to is not None:
             amount = min(payment.up_to, total).quantize(Decimal("0.01"))
@@ -234,24 +239,24 @@ async def _plan(
 
 def _fulfil(plan: _Plan, pickable: dict[tuple[int, int], Decimal]) -> None:
     """IN-5's pick rule in memory: all of the sale is picked, or it stays DRAFT."""
-    sale, location_id = plan.prepared.sale, plan.request.location_id
+    stages, location_id = plan.stages, plan.request.location_id
     needed: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for _, product_id, quantity in plan.prepared.needs:
         needed[(product_id, location_id)] += quantity
     shortages = find_shortages(needed, pickable)
     if shortages:
-        sale.pick_status = StageStatus.DRAFT
+        stages["pick_status"] = StageStatus.DRAFT
         plan.result.shortages = shortages
         return
     for pair, quantity in needed.items():
         pickable[pair] -= quantity
-    sale.pick_status = StageStatus.AUTHORISED
+    stages["pick_status"] = StageStatus.AUTHORISED
     plan.result.picked = True
     mode = plan.request.fulfilment
     if mode in (FulfilmentMode.PICK_PACK, FulfilmentMode.PICK_PACK_SHIP):
-        sale.pack_status = StageStatus.AUTHORISED
+        stages["pack_status"] = StageStatus.AUTHORISED
     if mode is FulfilmentMode.PICK_PACK_SHIP:
-        sale.ship_status = StageStatus.AUTHORISED
+        stages["ship_status"] = StageStatus.AUTHORISED
         plan.result.shipped = True
 
 
@@ -306,16 +311,18 @@ async def insert_rows(
 async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
     now = utcnow()
     sale_ids = await insert_rows(
-        session, Sale, [column_values(p.prepared.sale, created_at=now) for p in plans]
+        session,
+        Sale,
+        [{**p.prepared.values, **p.stages, "created_at": now} for p in plans],
     )
     line_rows = []
     for plan, sale_id in zip(plans, sale_ids, strict=True):
         plan.result.sale_id = sale_id
         remember_locked_id(session, Sale, sale_id)
-        line_rows += [column_values(line, sale_id=sale_id) for line in plan.prepared.sale.lines]
+        line_rows += [line.columns(sale_id=sale_id) for line in plan.prepared.lines]
     line_ids = iter(await insert_rows(session, SaleLine, line_rows))
     for plan in plans:
-        for line in plan.prepared.sale.lines:
+        for line in plan.prepared.lines:
             line.id = next(line_ids)
     movements: list[dict[str, Any]] = []
     shipments: list[dict[str, Any]] = []
@@ -363,9 +370,9 @@ async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
                 "sale_id": p.result.sale_id,
                 "status": InvoiceStatus(p.request.invoice_status),  # type: ignore[arg-type]
                 "invoice_date": p.request.invoice_date or now,
-                "currency": p.prepared.sale.currency,
+                "currency": p.prepared.values["currency"],
                 "created_at": now,
-                **invoice_amounts(p.prepared.sale.lines),
+                **invoice_amounts(p.prepared.lines),
             }
             for p in invoiced
         ],

@@ -22,7 +22,7 @@ from domain.inventory.sales.models import (
     SaleLine,
     SaleStatus,
 )
-from domain.inventory.sales.service import get_sale
+from domain.inventory.sales.service import LineDraft, get_sale
 from domain.inventory.values import decimal_value, optional_text
 
 
@@ -63,7 +63,7 @@ def new_invoice_status(status: InvoiceStatus | str) -> InvoiceStatus:
     return status
 
 
-def invoice_amounts(lines: Iterable[SaleLine]) -> dict[str, Decimal]:
+def invoice_amounts(lines: Iterable[SaleLine | LineDraft]) -> dict[str, Decimal]:
     """An invoice's subtotal, tax and total: the exact sums of its sale's line amounts."""
     subtotal = tax = total = Decimal("0.00")
     for line in lines:

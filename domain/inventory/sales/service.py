@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,34 @@ from domain.inventory.sales.pricing import price_line
 from domain.inventory.stock.ledger import record_movements
 from domain.inventory.stock.models import Location, MovementKind
 from domain.inventory.values import decimal_value, optional_text, required_text
+
+
+@dataclass
+class LineDraft:
+    """A checked, priced sale line not yet written: the columns of a `SaleLine`."""
+
+    kind: LineKind
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    revenue_account_id: int | None
+    drop_ship: bool
+    product_id: int | None = None
+    sku: str = ""
+    charge_kind: ChargeKind | None = None
+    position: int = 0
+    tax_rule_id: int = 0
+    tax_given: bool = False
+    net: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    id: int | None = None  # once written
+
+    def columns(self, **values: Any) -> dict[str, Any]:
+        """The line's column values (no id); `values` add to them (e.g. `sale_id`)."""
+        row = {k: v for k, v in vars(self).items() if k != "id"}
+        return {**row, **values}
 
 
 @dataclass
@@ -63,7 +92,7 @@ def _given_tax(value: Decimal | None, *, field: str, negative: bool) -> Decimal 
 
 async def _product_line(
     session: AsyncSession, ctx: _Context, line: ProductLine, field: str
-) -> tuple[SaleLine, int | None]:
+) -> tuple[LineDraft, int | None]:
     product = await _product(session, ctx, line.product_id, f"{field}.product_id")
     unit_price = line.unit_price
     if unit_price is None:
@@ -74,7 +103,7 @@ async def _product_line(
                 f"{product.sku} has no price in the sale's price tier; give a unit price",
             )
     description = optional_text(line.description, field=f"{field}.description", max_length=400)
-    draft = SaleLine(
+    draft = LineDraft(
         kind=LineKind.PRODUCT,
         product_id=product.id,
         sku=product.sku,
@@ -88,8 +117,8 @@ async def _product_line(
     return draft, line.tax_rule_id or product.default_tax_rule_id or ctx.customer.tax_rule_id
 
 
-def _service_line(ctx: _Context, line: ServiceLine, field: str) -> tuple[SaleLine, int | None]:
-    draft = SaleLine(
+def _service_line(ctx: _Context, line: ServiceLine, field: str) -> tuple[LineDraft, int | None]:
+    draft = LineDraft(
         kind=LineKind.SERVICE,
         sku=optional_text(line.sku, field=f"{field}.sku", max_length=100),
         description=required_text(line.description, field=f"{field}.description", max_length=400),
@@ -102,7 +131,7 @@ def _service_line(ctx: _Context, line: ServiceLine, field: str) -> tuple[SaleLin
     return draft, line.tax_rule_id or ctx.customer.tax_rule_id
 
 
-def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[SaleLine, int | None]:
+def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[LineDraft, int | None]:
     try:
         kind = ChargeKind(line.kind)
     except ValueError:
@@ -113,7 +142,7 @@ def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[SaleLine,
     if not kind.is_discount and amount < 0:
         raise InvalidValue(f"{field}.amount", f"a {kind} charge cannot be negative")
     description = optional_text(line.description, field=f"{field}.description", max_length=400)
-    draft = SaleLine(
+    draft = LineDraft(
         kind=LineKind.CHARGE,
         charge_kind=kind,
         description=description or kind.replace("_", " ").capitalize(),
@@ -128,7 +157,7 @@ def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[SaleLine,
 
 async def _build_line(
     session: AsyncSession, ctx: _Context, line: SaleLineInput, index: int
-) -> SaleLine:
+) -> LineDraft:
     """Check one requested line and turn it into a priced sale line."""
     field = f"lines[{index}]"
     if isinstance(line, ProductLine):
@@ -162,7 +191,7 @@ async def _build_line(
     return draft
 
 
-def stock_needs(line: SaleLine, product: Product) -> list[tuple[int, Decimal]]:
+def stock_needs(line: SaleLine | LineDraft, product: Product) -> list[tuple[int, Decimal]]:
     """The stock products and quantities one line takes: itself, or a kit's components."""
     if line.drop_ship or product.type == ProductType.SERVICE:
         return []
@@ -173,11 +202,12 @@ def stock_needs(line: SaleLine, product: Product) -> list[tuple[int, Decimal]]:
 
 @dataclass
 class PreparedSale:
-    """A checked, priced sale not yet written, and the stock its lines take."""
+    """A checked, priced sale not yet written: its columns, its lines, the stock they take."""
 
-    sale: Sale
-    needs: list[tuple[SaleLine, int, Decimal]]
-    drop_ship: list[tuple[SaleLine, Product]]
+    values: dict[str, Any]
+    lines: list[LineDraft]
+    needs: list[tuple[LineDraft, int, Decimal]]
+    drop_ship: list[tuple[LineDraft, Product]]
 
 
 async def prepare_sale(
@@ -243,7 +273,7 @@ async def prepare_sale(
     for line, _, quantity in needs:
         # A kit's component quantity times the line's may need more places than are stored.
         decimal_value(quantity, field=f"lines[{line.position}].quantity")
-    sale = Sale(
+    values = dict(
         customer_id=customer.id,
         location_id=location_id,
         price_tier_id=tier.id if tier else None,
@@ -257,11 +287,9 @@ async def prepare_sale(
             shipping_address.as_dict() if shipping_address else dict(customer.shipping_address)
         ),
         status=SaleStatus.ORDERED,
-        lines=sale_lines,
-        shipments=[],
     )
     drop_ship = [(line, ctx.products[line.product_id]) for line in sale_lines if line.drop_ship]
-    return PreparedSale(sale, needs, drop_ship)  # type: ignore[arg-type]
+    return PreparedSale(values, sale_lines, needs, drop_ship)  # type: ignore[arg-type]
 
 
 async def create_sale(
@@ -294,9 +322,12 @@ async def create_sale(
         billing_name=billing_name,
         shipping_address=shipping_address,
     )
-    sale = prepared.sale
+    written = [SaleLine(**line.columns()) for line in prepared.lines]
+    sale = Sale(**prepared.values, lines=written, shipments=[])
     session.add(sale)
     await session.flush()
+    for draft, line in zip(prepared.lines, written, strict=True):
+        draft.id = line.id
     remember_locked(session, sale)  # a sale this transaction created is its own
     # Allocation never refuses (backorders are allowed), so it needs no stock lock.
     await record_movements(
@@ -313,7 +344,7 @@ async def create_sale(
             for line, product_id, quantity in prepared.needs
         ],
     )
-    await order_drop_ship_lines(session, sale=sale, lines=prepared.drop_ship)
+    await order_drop_ship_lines(session, sale=sale, lines=prepared.drop_ship)  # type: ignore[arg-type]
     await session.flush()
     return sale
 
