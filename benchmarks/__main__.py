@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import amazon_ingest, catalog, operation_log, orders, sales, stock_push
-from server.runtime import tune_garbage_collector
+from skuport.server.runtime import tune_garbage_collector
 
 BENCHMARKS = [operation_log, sales, catalog, amazon_ingest, stock_push, orders]
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import httpx
 
-from domain.amazon import reports
-from domain.amazon.client import SpApiClient
-from domain.amazon.config import Region, StoreCredentials
-from domain.amazon.orders import iter_orders
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
-from server.sandbox.seed_orders import make_order
+from skuport.domain.amazon import reports
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.config import Region, StoreCredentials
+from skuport.domain.amazon.orders import iter_orders
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.seed_orders import make_order
 
 US = "ATVPDKIKX0DER"
 ORDERS = int(os.environ.get("SKUPORT_BENCH_ORDERS", "10000"))

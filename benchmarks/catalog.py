@@ -11,16 +11,16 @@ from pathlib import Path
 import httpx
 from sqlalchemy import event
 
-from domain.catalog.download import download_catalog
-from domain.db import create_engine, create_session_factory
-from domain.db.migrate import upgrade
-from domain.security import SecretBox
-from domain.stores.gateway import AmazonGateway
-from domain.stores.sandbox import connect_sandbox_store
-from domain.stores.settings import SettingsChange, set_marketplace, update_settings
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
-from server.sandbox.state import Listing, Offer, Product
+from skuport.domain.db import create_engine, create_session_factory
+from skuport.domain.db.migrate import upgrade
+from skuport.domain.listings.download import download_catalog
+from skuport.domain.security import SecretBox
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.sandbox import connect_sandbox_store
+from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.state import Listing, Offer, Product
 
 US = "ATVPDKIKX0DER"
 FAMILIES = int(os.environ.get("SKUPORT_BENCH_FAMILIES", "2000"))

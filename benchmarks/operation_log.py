@@ -11,12 +11,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy import event, insert
 
-from domain.auth import Role, create_token
-from domain.db import create_engine, create_session_factory
-from domain.db.migrate import upgrade
-from domain.jobs import OperationLog, RunStatus, Trigger
-from server.app import create_app
-from server.config import Settings
+from skuport.domain.auth import Role, create_token
+from skuport.domain.db import create_engine, create_session_factory
+from skuport.domain.db.migrate import upgrade
+from skuport.domain.jobs import OperationLog, RunStatus, Trigger
+from skuport.server.app import create_app
+from skuport.server.config import Settings
 
 RUNS = 20_000
 QUERY = """

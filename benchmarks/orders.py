@@ -21,13 +21,17 @@ from pathlib import Path
 import httpx
 from sqlalchemy import event, func, select
 
-from domain.db import create_engine, create_session_factory
-from domain.db.migrate import upgrade
-from domain.events import EventBus
-from domain.inventory.catalog.service import create_product
-from domain.inventory.reference.models import AccountKind
-from domain.inventory.reference.service import create_account, create_customer, create_tax_rule
-from domain.inventory.sales.models import (
+from skuport.domain.db import create_engine, create_session_factory
+from skuport.domain.db.migrate import upgrade
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.models import AccountKind
+from skuport.domain.inventory.reference.service import (
+    create_account,
+    create_customer,
+    create_tax_rule,
+)
+from skuport.domain.inventory.sales.models import (
     Invoice,
     InvoiceStatus,
     LineKind,
@@ -37,21 +41,21 @@ from domain.inventory.sales.models import (
     SaleStatus,
     StageStatus,
 )
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.jobs import Trigger
-from domain.jobs.runner import JobRunner
-from domain.orders.models import OrderLogEntry
-from domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
-from domain.orders.service import BATCH
-from domain.security import SecretBox
-from domain.stores.gateway import AmazonGateway
-from domain.stores.models import FulfilmentMode, InvoiceStatusSetting
-from domain.stores.sandbox import connect_sandbox_store
-from domain.stores.settings import SettingsChange, set_marketplace, update_settings
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
-from server.sandbox.seed_orders import make_line, make_order
-from server.sandbox.state import Listing, Offer
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.jobs import Trigger
+from skuport.domain.jobs.runner import JobRunner
+from skuport.domain.orders.models import OrderLogEntry
+from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
+from skuport.domain.orders.service import BATCH
+from skuport.domain.security import SecretBox
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.models import FulfilmentMode, InvoiceStatusSetting
+from skuport.domain.stores.sandbox import connect_sandbox_store
+from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.seed_orders import make_line, make_order
+from skuport.sandbox.state import Listing, Offer
 
 US = "ATVPDKIKX0DER"
 SANDBOX = "http://sandbox.test"

@@ -16,25 +16,25 @@ from decimal import Decimal
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.db import create_engine, create_session_factory
-from domain.db.migrate import upgrade
-from domain.events import EventBus
-from domain.inventory.catalog.service import create_product
-from domain.inventory.events import publishing_transaction
-from domain.inventory.models import AccountKind, InvoiceStatus
-from domain.inventory.reference.service import (
+from skuport.domain.db import create_engine, create_session_factory
+from skuport.domain.db.migrate import upgrade
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.inventory.models import AccountKind, InvoiceStatus
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
     create_tax_rule,
 )
-from domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.invoicing import invoice_sale, record_payment
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.orders.service import BATCH as ORDER_BATCH
+from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.orders.service import BATCH as ORDER_BATCH
 
 PRODUCTS = 50
 WINDOW = 1_000

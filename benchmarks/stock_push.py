@@ -19,18 +19,18 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert, select, update
 
-from domain.catalog.models import CatalogEntry, CatalogStatus, Fulfilment
-from domain.inventory.catalog.models import Product, ProductType
-from domain.inventory.events import publishing_transaction
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.stock_sync import push as push_module
-from domain.stores.models import StoreSettings
-from domain.stores.service import StoreConnection, connect_store
-from server.app import create_app
-from server.config import Settings
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
-from server.sandbox.state import Listing, Offer
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.inventory.products.models import Product, ProductType
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.listings.models import CatalogEntry, CatalogStatus, Fulfilment
+from skuport.domain.stock_sync import push as push_module
+from skuport.domain.stores.models import StoreSettings
+from skuport.domain.stores.service import StoreConnection, connect_store
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.state import Listing, Offer
+from skuport.server.app import create_app
+from skuport.server.config import Settings
 
 SANDBOX = "http://sandbox.bench"
 

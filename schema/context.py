@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.types import Info as _Info
 
-from domain.auth import Principal
-from domain.clock import Clock
-from domain.events import EventBus
-from domain.jobs import JobRegistry, JobRunner
-from domain.security import SecretBox
-from domain.stores.gateway import AmazonGateway
+from skuport.domain.auth import Principal
+from skuport.domain.clock import Clock
+from skuport.domain.events import EventBus
+from skuport.domain.jobs import JobRegistry, JobRunner
+from skuport.domain.security import SecretBox
+from skuport.domain.stores.gateway import AmazonGateway
 
 
 @dataclass

@@ -8,14 +8,14 @@ from typing import Annotated
 
 import strawberry
 
-from domain.jobs import DailyAt, Every, JobSpec, OperationLog, RunEvent, UnknownJob
-from domain.jobs import RunStatus as DomainRunStatus
-from domain.jobs import Trigger as DomainTrigger
-from domain.jobs.service import get_run, runs_query
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, UserError
-from schema.pagination import Connection, paginate
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.domain.jobs import DailyAt, Every, JobSpec, OperationLog, RunEvent, UnknownJob
+from skuport.domain.jobs import RunStatus as DomainRunStatus
+from skuport.domain.jobs import Trigger as DomainTrigger
+from skuport.domain.jobs.service import get_run, runs_query
+from skuport.schema.context import Info
+from skuport.schema.errors import InvalidInput, NotFound, UserError
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 RunStatus = strawberry.enum(DomainRunStatus, name="RunStatus")
 RunTrigger = strawberry.enum(DomainTrigger, name="RunTrigger")

@@ -9,25 +9,25 @@ from typing import Annotated
 
 import strawberry
 
-from domain.inventory.errors import InventoryError
-from domain.inventory.events import publish_availability_changes
-from domain.inventory.sales.invoicing import sales_with_invoices
-from domain.inventory.sales.models import Invoice, Sale
-from domain.orders import models as m
-from domain.orders.actions import (
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.events import publish_availability_changes
+from skuport.domain.inventory.sales.invoicing import sales_with_invoices
+from skuport.domain.inventory.sales.models import Invoice, Sale
+from skuport.domain.orders import models as m
+from skuport.domain.orders.actions import (
     OrderFlowError,
     delete_log_entry,
     prepare_reload,
     select_log_entries,
 )
-from domain.orders.attention import mark_read, notifications_query
-from domain.orders.events import NotificationPosted
-from schema.context import Info
-from schema.errors import InvalidInput, InvalidState, NotFound, user_error
-from schema.operations import JobStarted
-from schema.orders import OrderFulfilment, as_int, start_load, store_or_none
-from schema.pagination import Connection, paginate
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.domain.orders.attention import mark_read, notifications_query
+from skuport.domain.orders.events import NotificationPosted
+from skuport.schema.context import Info
+from skuport.schema.errors import InvalidInput, InvalidState, NotFound, user_error
+from skuport.schema.operations import JobStarted
+from skuport.schema.orders import OrderFulfilment, as_int, start_load, store_or_none
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 LogState = strawberry.enum(m.LogState, name="OrderLogState")
 

@@ -10,17 +10,17 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import select
 
-from domain.jobs import Every, JobTarget
-from domain.orders import models as m
-from domain.orders.actions import OrderFlowError, retry_attention_item
-from domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
-from domain.stores.models import Store
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound, user_error
-from schema.ids import to_id
-from schema.operations import JobStarted, OperationRun
-from schema.pagination import Connection, paginate
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.domain.jobs import Every, JobTarget
+from skuport.domain.orders import models as m
+from skuport.domain.orders.actions import OrderFlowError, retry_attention_item
+from skuport.domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
+from skuport.domain.stores.models import Store
+from skuport.schema.context import Info
+from skuport.schema.errors import InvalidInput, NotFound, user_error
+from skuport.schema.ids import to_id
+from skuport.schema.operations import JobStarted, OperationRun
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 OrderFulfilment = strawberry.enum(m.OrderFulfilment, name="OrderFulfilment")
 OrderChargeKind = strawberry.enum(m.ChargeKind, name="OrderChargeKind")

@@ -10,7 +10,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
-from domain.auth import Role
+from skuport.domain.auth import Role
 
 READERS = (Role.ADMIN, Role.OPERATIONS, Role.FINANCE, Role.READONLY)
 OPERATORS = (Role.ADMIN, Role.OPERATIONS)

@@ -11,14 +11,14 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 
-from schema.catalog import CatalogMutation, CatalogQuery
-from schema.inventory import InventoryMutation, InventoryQuery
-from schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
-from schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
-from schema.orders import OrdersMutation, OrdersQuery
-from schema.stock_sync import StockSyncMutation, StockSyncQuery
-from schema.stores import StoresMutation, StoresQuery
-from schema.system import SystemMutation, SystemQuery
+from skuport.schema.inventory import InventoryMutation, InventoryQuery
+from skuport.schema.listings import CatalogMutation, CatalogQuery
+from skuport.schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
+from skuport.schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
+from skuport.schema.orders import OrdersMutation, OrdersQuery
+from skuport.schema.stock_sync import StockSyncMutation, StockSyncQuery
+from skuport.schema.stores import StoresMutation, StoresQuery
+from skuport.schema.system import SystemMutation, SystemQuery
 
 
 @strawberry.type

@@ -7,19 +7,19 @@ from typing import Annotated
 
 import strawberry
 
-from domain.inventory.sales.models import Shipment
-from domain.jobs import Every, JobTarget
-from domain.orders.models import OrderLogEntry
-from domain.orders.models import ShipmentConfirmation as DomainShipmentConfirmation
-from domain.stock_sync.quantities import pushed_quantities, wanted_quantities
-from domain.stock_sync.scheduled import STOCK_PUSH, STOCK_PUSH_EVERY_MINUTES
-from domain.stock_sync.shipments import confirm_entry, confirmations, latest_shipments
-from domain.stores.models import Store
-from schema.context import Info
-from schema.errors import InvalidState, NotFound
-from schema.ids import to_int
-from schema.operations import JobStarted, OperationRun
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.domain.inventory.sales.models import Shipment
+from skuport.domain.jobs import Every, JobTarget
+from skuport.domain.orders.models import OrderLogEntry
+from skuport.domain.orders.models import ShipmentConfirmation as DomainShipmentConfirmation
+from skuport.domain.stock_sync.quantities import pushed_quantities, wanted_quantities
+from skuport.domain.stock_sync.scheduled import STOCK_PUSH, STOCK_PUSH_EVERY_MINUTES
+from skuport.domain.stock_sync.shipments import confirm_entry, confirmations, latest_shipments
+from skuport.domain.stores.models import Store
+from skuport.schema.context import Info
+from skuport.schema.errors import InvalidState, NotFound
+from skuport.schema.ids import to_int
+from skuport.schema.operations import JobStarted, OperationRun
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 ShipmentConfirmationState = strawberry.enum(
     DomainShipmentConfirmation, name="ShipmentConfirmationState"

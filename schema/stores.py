@@ -8,10 +8,10 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import select
 
-from domain.stores import models as m
-from domain.stores.errors import StoreError
-from domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
-from domain.stores.service import (
+from skuport.domain.stores import models as m
+from skuport.domain.stores.errors import StoreError
+from skuport.domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
+from skuport.domain.stores.service import (
     StoreConnection,
     connect_store,
     disconnect_store,
@@ -20,15 +20,15 @@ from domain.stores.service import (
     reauthorise_store,
     rename_store,
 )
-from domain.stores.settings import (
+from skuport.domain.stores.settings import (
     SettingsChange,
     camel,
     set_marketplace,
     tax_mapping_gaps,
     update_settings,
 )
-from schema.context import Info
-from schema.errors import (
+from skuport.schema.context import Info
+from skuport.schema.errors import (
     ConnectionFailed,
     DuplicateName,
     InvalidInput,
@@ -36,8 +36,8 @@ from schema.errors import (
     PriceTierConflict,
     user_error,
 )
-from schema.ids import to_id, to_int
-from schema.permissions import ADMINS, READERS, allow
+from skuport.schema.ids import to_id, to_int
+from skuport.schema.permissions import ADMINS, READERS, allow
 
 Region = strawberry.enum(m.Region, name="Region")
 StoreStatus = strawberry.enum(m.StoreStatus, name="StoreStatus")

@@ -7,12 +7,12 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import text
 
-from domain.auth import Role as DomainRole
-from domain.auth import create_token, revoke_token
-from domain.auth.service import InvalidTokenName
-from schema.context import Info
-from schema.errors import InvalidInput, NotFound
-from schema.permissions import ADMINS, READERS, allow
+from skuport.domain.auth import Role as DomainRole
+from skuport.domain.auth import create_token, revoke_token
+from skuport.domain.auth.service import InvalidTokenName
+from skuport.schema.context import Info
+from skuport.schema.errors import InvalidInput, NotFound
+from skuport.schema.permissions import ADMINS, READERS, allow
 
 Role = strawberry.enum(DomainRole, name="Role")
 

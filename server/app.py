@@ -17,21 +17,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from domain.amazon.throttle import Sleep
-from domain.clock import Clock, SystemClock
-from domain.db import create_engine, create_session_factory
-from domain.db.migrate import upgrade
-from domain.events import EventBus
-from domain.jobs import JobRegistry, JobRunner
-from domain.security import SecretBox, load_or_create_key
-from domain.stock_sync import wiring as stock_sync_wiring
-from domain.stores.gateway import AmazonGateway
-from schema.context import Services
-from schema.schema import build_schema
-from server.config import Settings
-from server.graphql_app import SkuportGraphQL
-from server.jobs import register_jobs
-from server.scheduler import Scheduler
+from skuport.domain.amazon.throttle import Sleep
+from skuport.domain.clock import Clock, SystemClock
+from skuport.domain.db import create_engine, create_session_factory
+from skuport.domain.db.migrate import upgrade
+from skuport.domain.events import EventBus
+from skuport.domain.jobs import JobRegistry, JobRunner
+from skuport.domain.security import SecretBox, load_or_create_key
+from skuport.domain.stock_sync import wiring as stock_sync_wiring
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.schema.context import Services
+from skuport.schema.schema import build_schema
+from skuport.server.config import Settings
+from skuport.server.graphql_app import SkuportGraphQL
+from skuport.server.jobs import register_jobs
+from skuport.server.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 

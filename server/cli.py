@@ -10,9 +10,9 @@ import socket
 import sys
 from collections.abc import Sequence
 
-from domain.auth import Role
-from server.config import ConfigError, Settings
-from server.runtime import tune_garbage_collector
+from skuport.domain.auth import Role
+from skuport.server.config import ConfigError, Settings
+from skuport.server.runtime import tune_garbage_collector
 
 
 class CommandError(Exception):
@@ -36,8 +36,8 @@ def describe_database_error(url: str, exc: BaseException) -> str:
 
 
 async def _upgrade(url: str) -> None:
-    from domain.db import create_engine
-    from domain.db.migrate import upgrade
+    from skuport.domain.db import create_engine
+    from skuport.domain.db.migrate import upgrade
 
     engine = create_engine(url)
     try:
@@ -48,7 +48,7 @@ async def _upgrade(url: str) -> None:
 
 def run_async(coro, url: str):  # type: ignore[no-untyped-def]
     """Run a database coroutine, turning connection failures into a CommandError."""
-    from domain.db import DatabaseConfigError
+    from skuport.domain.db import DatabaseConfigError
 
     try:
         return asyncio.run(coro)
@@ -70,9 +70,9 @@ def cmd_db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 async def _create_token(url: str, name: str, role: Role) -> str:
-    from domain.auth import create_token
-    from domain.db import create_engine, create_session_factory, transaction
-    from domain.db.migrate import upgrade
+    from skuport.domain.auth import create_token
+    from skuport.domain.db import create_engine, create_session_factory, transaction
+    from skuport.domain.db.migrate import upgrade
 
     engine = create_engine(url)
     try:
@@ -85,7 +85,7 @@ async def _create_token(url: str, name: str, role: Role) -> str:
 
 
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
-    from domain.auth.service import InvalidTokenName
+    from skuport.domain.auth.service import InvalidTokenName
 
     try:
         secret = run_async(
@@ -114,7 +114,7 @@ def ensure_port_free(host: str, port: int) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from server.app import create_app
+    from skuport.server.app import create_app
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -127,20 +127,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_schema_export(_settings: Settings, _args: argparse.Namespace) -> None:
-    from schema.schema import schema
+    from skuport.schema.schema import schema
 
     sys.stdout.write(schema.as_str() + "\n")
 
 
 def cmd_sandbox(_settings: Settings, args: argparse.Namespace) -> None:
-    from server.sandbox.cli import run_sandbox
+    from skuport.sandbox.cli import run_sandbox
 
     ensure_port_free(args.host, args.port)
     run_sandbox(host=args.host, port=args.port, seed=args.seed, size=args.size)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
-    from server.demo import run_demo
+    from skuport.server.demo import run_demo
 
     tune_garbage_collector()
 

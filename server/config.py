@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.db import DEFAULT_DATABASE_URL
+from skuport.domain.db import DEFAULT_DATABASE_URL
 
 
 class ConfigError(ValueError):

@@ -18,14 +18,14 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from domain.auth import Role, authenticate, create_token
-from domain.db import create_engine, create_session_factory, transaction
-from domain.db.migrate import upgrade
-from server.app import create_app
-from server.config import Settings
-from server.demo_setup import connect_demo_stores
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
+from skuport.domain.auth import Role, authenticate, create_token
+from skuport.domain.db import create_engine, create_session_factory, transaction
+from skuport.domain.db.migrate import upgrade
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.server.app import create_app
+from skuport.server.config import Settings
+from skuport.server.demo_setup import connect_demo_stores
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -161,7 +161,7 @@ def run_demo(
     open_browser: bool = False,
 ) -> None:
     """Prepare, start everything, print where to go, and stop it all on Ctrl-C."""
-    from server.cli import ensure_port_free, run_async
+    from skuport.server.cli import ensure_port_free, run_async
 
     host = "127.0.0.1"
     for port in (server_port, jupyter_port, sandbox_port):

@@ -10,24 +10,30 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalog.scheduled import CATALOG_DOWNLOAD
-from domain.inventory.catalog.models import Product, ProductType
-from domain.inventory.events import publishing_transaction
-from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
-from domain.inventory.reference.service import (
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.inventory.products.models import Product, ProductType
+from skuport.domain.inventory.reference.models import (
+    Account,
+    AccountKind,
+    Customer,
+    PriceTier,
+    TaxRule,
+)
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
     create_tax_rule,
 )
-from domain.inventory.stock.models import Location
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.jobs import Every, JobTarget, Trigger
-from domain.orders.scheduled import ORDERS_DOWNLOAD
-from domain.stores.models import MatchProducts, Region, Store
-from domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
-from domain.stores.settings import SettingsChange, set_marketplace, update_settings
-from schema.context import Services
+from skuport.domain.inventory.stock.models import Location
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.jobs import Every, JobTarget, Trigger
+from skuport.domain.listings.scheduled import CATALOG_DOWNLOAD
+from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD
+from skuport.domain.stores.models import MatchProducts, Region, Store
+from skuport.domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
+from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
+from skuport.schema.context import Services
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from domain.auth import Principal, authenticate
-from schema.context import Context, Services
+from skuport.domain.auth import Principal, authenticate
+from skuport.schema.context import Context, Services
 
 
 def bearer_token(value: str | None) -> str | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from domain.catalog.scheduled import CATALOG_DOWNLOAD
-from domain.jobs import JobRegistry
-from domain.jobs.housekeeping import HOUSEKEEPING
-from domain.orders.scheduled import ORDERS_CONSOLIDATION, ORDERS_DOWNLOAD
-from domain.stock_sync.scheduled import CONFIRM_SHIPMENTS, STOCK_PUSH
+from skuport.domain.jobs import JobRegistry
+from skuport.domain.jobs.housekeeping import HOUSEKEEPING
+from skuport.domain.listings.scheduled import CATALOG_DOWNLOAD
+from skuport.domain.orders.scheduled import ORDERS_CONSOLIDATION, ORDERS_DOWNLOAD
+from skuport.domain.stock_sync.scheduled import CONFIRM_SHIPMENTS, STOCK_PUSH
 
 
 def register_jobs(registry: JobRegistry) -> JobRegistry:

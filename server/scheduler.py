@@ -12,8 +12,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.jobs import DailyAt, Every, JobRegistry, JobRunner, JobSpec, JobTarget, Trigger
-from domain.jobs.registry import Schedule
+from skuport.domain.jobs import DailyAt, Every, JobRegistry, JobRunner, JobSpec, JobTarget, Trigger
+from skuport.domain.jobs.registry import Schedule
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.db import Base, create_engine, create_session_factory
-from domain.db import models as _models  # noqa: F401  (registers every table)
-from domain.db.engine import parse_database_url
-from domain.db.migrate import upgrade
+from skuport.domain.db import Base, create_engine, create_session_factory
+from skuport.domain.db import models as _models  # noqa: F401  (registers every table)
+from skuport.domain.db.engine import parse_database_url
+from skuport.domain.db.migrate import upgrade
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -95,7 +95,7 @@ def repo_root() -> Iterator[Path]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Server settings on the test database; the scheduler is off unless a test starts it."""
-    from server.config import Settings
+    from skuport.server.config import Settings
 
     return Settings(database_url=database_url, data_dir=tmp_path, scheduler_enabled=False)
 
@@ -103,7 +103,7 @@ def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def app(settings, sessions):  # type: ignore[no-untyped-def]
     """The Starlette app with its lifespan running (migrations, services)."""
-    from server.app import create_app
+    from skuport.server.app import create_app
 
     application = create_app(settings)
     async with application.router.lifespan_context(application):
@@ -123,7 +123,7 @@ async def http(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def tokens(sessions) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """One API token per role, by role name."""
-    from domain.auth import Role, create_token
+    from skuport.domain.auth import Role, create_token
 
     made = {}
     async with sessions() as session, session.begin():
@@ -171,10 +171,10 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory, eng
     import httpx
     import uvicorn
 
-    from server.app import create_app
-    from server.config import Settings
-    from server.sandbox.app import create_sandbox_app
-    from server.sandbox.clock import SandboxClock
+    from skuport.sandbox.app import create_sandbox_app
+    from skuport.sandbox.clock import SandboxClock
+    from skuport.server.app import create_app
+    from skuport.server.config import Settings
 
     sandbox_app = create_sandbox_app(seed=7, size="tiny", clock=SandboxClock())
     clock = sandbox_app.state.sandbox.state.clock

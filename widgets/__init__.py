@@ -1,16 +1,16 @@
 """Runbook widgets. They talk to the Skuport server over GraphQL/HTTP only."""
 
-from widgets.catalog import CatalogWidget
-from widgets.catalog_actions import ChangesPanel, ProductPicker
-from widgets.client import SkuportClient, SkuportError, find_connection
-from widgets.order_logs import NotificationsWidget, OrderLogWidget
-from widgets.order_operations import OrderRunsWidget
-from widgets.orders import PendingOrdersWidget
-from widgets.runs import RunsWidget
-from widgets.status import StatusPanel
-from widgets.store_list import StoresWidget
-from widgets.store_settings import StoreSettingsWidget
-from widgets.stores import ConnectStoreWidget
+from skuport.widgets.catalog import CatalogWidget
+from skuport.widgets.catalog_actions import ChangesPanel, ProductPicker
+from skuport.widgets.client import SkuportClient, SkuportError, find_connection
+from skuport.widgets.order_logs import NotificationsWidget, OrderLogWidget
+from skuport.widgets.order_operations import OrderRunsWidget
+from skuport.widgets.orders import PendingOrdersWidget
+from skuport.widgets.runs import RunsWidget
+from skuport.widgets.status import StatusPanel
+from skuport.widgets.store_list import StoresWidget
+from skuport.widgets.store_settings import StoreSettingsWidget
+from skuport.widgets.stores import ConnectStoreWidget
 
 
 def connect() -> SkuportClient:

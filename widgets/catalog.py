@@ -15,8 +15,13 @@ import ipywidgets as w
 import traitlets
 from itables.widget import ITable
 
-from widgets.catalog_actions import ChangesPanel, ProductPicker, download_report, outcome_rows
-from widgets.catalog_data import (
+from skuport.widgets.catalog_actions import (
+    ChangesPanel,
+    ProductPicker,
+    download_report,
+    outcome_rows,
+)
+from skuport.widgets.catalog_data import (
     CATALOG,
     CATALOG_SIZE,
     CREATE,
@@ -31,8 +36,8 @@ from widgets.catalog_data import (
     entry_ids,
     grid_order,
 )
-from widgets.client import SkuportClient, SkuportError
-from widgets.stores import error_html
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.stores import error_html
 
 PAGE = 100  # the server's largest page
 FINISHED = ("SUCCEEDED", "FAILED")

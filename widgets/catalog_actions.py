@@ -8,9 +8,9 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from widgets.catalog_data import PRODUCTS, has_product_search
-from widgets.client import SkuportClient, SkuportError
-from widgets.stores import error_html
+from skuport.widgets.catalog_data import PRODUCTS, has_product_search
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.stores import error_html
 
 
 def download_report(run: dict[str, Any]) -> tuple[str, str]:

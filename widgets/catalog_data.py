@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from graphql import build_schema
 
-from widgets.client import SDL_PATH
+from skuport.widgets.client import SDL_PATH
 
 ROW_FIELDS = """
 fragment CatalogRowFields on CatalogRow {

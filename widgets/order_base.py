@@ -10,9 +10,9 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.order_data import FINISHED, RUN, STORES
-from widgets.stores import error_html
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.order_data import FINISHED, RUN, STORES
+from skuport.widgets.stores import error_html
 
 # Progress messages of the order jobs: "40 orders from report", "100 of 240 orders applied".
 _TOTAL = re.compile(r"(?:of )?(\d+) orders? (?:from|applied)")

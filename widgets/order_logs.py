@@ -15,9 +15,9 @@ import ipywidgets as w
 import traitlets
 from itables.widget import ITable
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.order_base import RunProgress, StoreScopedWidget
-from widgets.order_data import (
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.order_base import RunProgress, StoreScopedWidget
+from skuport.widgets.order_data import (
     DELETE_ENTRY,
     LOG_STATES,
     MARK_READ,
@@ -28,7 +28,7 @@ from widgets.order_data import (
     notifications_frame,
     sale_state,
 )
-from widgets.stores import error_html
+from skuport.widgets.stores import error_html
 
 PAGE = 100  # the server's largest page
 

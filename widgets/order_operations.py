@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 import traitlets
 from itables.widget import ITable
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.order_base import run_report, run_summary
-from widgets.order_data import RUNS, STORES, per_day, runs_frame, skip_reasons
-from widgets.stores import error_html
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.order_base import run_report, run_summary
+from skuport.widgets.order_data import RUNS, STORES, per_day, runs_frame, skip_reasons
+from skuport.widgets.stores import error_html
 
 PAGE = 100  # the server's largest page
 CAPTURE_OPERATIONS = ("orders_download", "orders_load")  # the runs that capture orders

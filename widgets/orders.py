@@ -15,9 +15,9 @@ import ipywidgets as w
 import traitlets
 from itables.widget import ITable
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.order_base import RunProgress, StoreScopedWidget
-from widgets.order_data import (
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.order_base import RunProgress, StoreScopedWidget
+from skuport.widgets.order_data import (
     ATTENTION,
     LATEST_RUN,
     LOAD,

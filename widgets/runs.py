@@ -10,7 +10,7 @@ import pandas as pd
 import traitlets
 from itables.widget import ITable
 
-from widgets.client import SkuportClient, SkuportError
+from skuport.widgets.client import SkuportClient, SkuportError
 
 RUNS = """
 query Runs($first: Int) {

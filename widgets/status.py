@@ -7,7 +7,7 @@ import html
 import ipywidgets as w
 import traitlets
 
-from widgets.client import SkuportClient, SkuportError
+from skuport.widgets.client import SkuportClient, SkuportError
 
 STATUS = """
 query Status {

@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.stores import STORE_FIELDS, STORE_RESULT, STORES, error_html, text_input
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.stores import STORE_FIELDS, STORE_RESULT, STORES, error_html, text_input
 
 UPDATE_STORE = (
     "mutation UpdateStore($id: ID!, $name: String, $shop: String) {"

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from widgets.client import SkuportClient, SkuportError
+from skuport.widgets.client import SkuportClient, SkuportError
 
 
 class Reference(enum.StrEnum):

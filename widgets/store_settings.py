@@ -10,15 +10,15 @@ from zoneinfo import available_timezones
 import ipywidgets as w
 import traitlets
 
-from widgets.client import SkuportClient, SkuportError
-from widgets.store_references import (
+from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.store_references import (
     Options,
     OptionsSource,
     Reference,
     ReferenceField,
     graphql_reference_options,
 )
-from widgets.stores import STORE_FIELDS, STORE_RESULT, STORES, error_html
+from skuport.widgets.stores import STORE_FIELDS, STORE_RESULT, STORES, error_html
 
 STORE = "query Store($id: ID!) { store(id: $id) { ...StoreFields } }" + STORE_FIELDS
 UPDATE_SETTINGS = (

@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from widgets.client import Forbidden, SkuportClient, SkuportError
+from skuport.widgets.client import Forbidden, SkuportClient, SkuportError
 
 STORE_FIELDS = """
 fragment StoreFields on Store {

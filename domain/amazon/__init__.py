@@ -1,8 +1,8 @@
 """Skuport's SP-API client: one module per Amazon API, all calls through `SpApiClient`."""
 
-from domain.amazon.client import RetryPolicy, SpApiClient
-from domain.amazon.config import MARKETPLACE_IDS, Region, StoreCredentials
-from domain.amazon.errors import (
+from skuport.domain.amazon.client import RetryPolicy, SpApiClient
+from skuport.domain.amazon.config import MARKETPLACE_IDS, Region, StoreCredentials
+from skuport.domain.amazon.errors import (
     AmazonError,
     AmazonUnavailableError,
     MalformedPayloadError,
@@ -11,7 +11,7 @@ from domain.amazon.errors import (
     SpApiError,
     ThrottledError,
 )
-from domain.amazon.parsing import Money
+from skuport.domain.amazon.parsing import Money
 
 __all__ = [
     "MARKETPLACE_IDS",

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from domain.amazon.config import StoreCredentials
-from domain.amazon.errors import AmazonUnavailableError, ReauthoriseStoreError
-from domain.clock import Clock
+from skuport.domain.amazon.config import StoreCredentials
+from skuport.domain.amazon.errors import AmazonUnavailableError, ReauthoriseStoreError
+from skuport.domain.clock import Clock
 
 # Refresh a little before Amazon's expiry so a token never dies mid-request.
 EXPIRY_MARGIN = timedelta(minutes=5)

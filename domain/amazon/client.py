@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from domain.amazon.auth import LwaTokens
-from domain.amazon.config import StoreCredentials
-from domain.amazon.errors import (
+from skuport.domain.amazon.auth import LwaTokens
+from skuport.domain.amazon.config import StoreCredentials
+from skuport.domain.amazon.errors import (
     AmazonError,
     AmazonUnavailableError,
     MalformedPayloadError,
@@ -23,8 +23,8 @@ from domain.amazon.errors import (
     SpApiError,
     ThrottledError,
 )
-from domain.amazon.throttle import Sleep, Throttle
-from domain.clock import Clock, SystemClock
+from skuport.domain.amazon.throttle import Sleep, Throttle
+from skuport.domain.clock import Clock, SystemClock
 
 logger = logging.getLogger("skuport.amazon")
 

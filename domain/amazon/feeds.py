@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.listings import Issue
-from domain.amazon.paging import Page
-from domain.amazon.parsing import Reader, iso
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.listings import Issue
+from skuport.domain.amazon.paging import Page
+from skuport.domain.amazon.parsing import Reader, iso
 
 BASE = "/feeds/2021-06-30"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"

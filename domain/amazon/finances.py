@@ -8,9 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.paging import Page, iterate_pages
-from domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.paging import Page, iterate_pages
+from skuport.domain.amazon.parsing import Money, Reader, iso
 
 
 @dataclass(frozen=True)

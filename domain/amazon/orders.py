@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.errors import MalformedPayloadError
-from domain.amazon.paging import Page, iterate_pages
-from domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.errors import MalformedPayloadError
+from skuport.domain.amazon.paging import Page, iterate_pages
+from skuport.domain.amazon.parsing import Money, Reader, iso
 
 BASE = "/orders/2026-01-01/orders"
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.parsing import iso
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.parsing import iso
 
 
 @dataclass(frozen=True)

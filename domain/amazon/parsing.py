@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain.amazon.errors import MalformedPayloadError
+from skuport.domain.amazon.errors import MalformedPayloadError
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.feeds import Document, download_document
-from domain.amazon.paging import Page
-from domain.amazon.parsing import Reader, iso
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.feeds import Document, download_document
+from skuport.domain.amazon.paging import Page
+from skuport.domain.amazon.parsing import Reader, iso
 
 BASE = "/reports/2021-06-30"
 ALL_LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.errors import MalformedPayloadError
-from domain.amazon.parsing import Reader
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.errors import MalformedPayloadError
+from skuport.domain.amazon.parsing import Reader
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from domain.clock import Clock
+from skuport.domain.clock import Clock
 
 Sleep = Callable[[float], Awaitable[None]]
 

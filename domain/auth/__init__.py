@@ -1,7 +1,13 @@
 """API tokens and roles."""
 
-from domain.auth.models import ApiToken, Role
-from domain.auth.service import NewToken, Principal, authenticate, create_token, revoke_token
+from skuport.domain.auth.models import ApiToken, Role
+from skuport.domain.auth.service import (
+    NewToken,
+    Principal,
+    authenticate,
+    create_token,
+    revoke_token,
+)
 
 __all__ = [
     "ApiToken",

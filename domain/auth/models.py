@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import UTCDateTime
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import UTCDateTime
 
 
 class Role(enum.StrEnum):

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.auth.models import ApiToken, Role
-from domain.db.base import utcnow
+from skuport.domain.auth.models import ApiToken, Role
+from skuport.domain.db.base import utcnow
 
 TOKEN_PREFIX = "skp_"
 

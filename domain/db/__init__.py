@@ -1,14 +1,14 @@
 """Database access: engine, sessions, the declarative base, exact column types, migrations."""
 
-from domain.db.base import Base, CreatedAt, utcnow
-from domain.db.engine import (
+from skuport.domain.db.base import Base, CreatedAt, utcnow
+from skuport.domain.db.engine import (
     DEFAULT_DATABASE_URL,
     DatabaseConfigError,
     create_engine,
     create_session_factory,
     transaction,
 )
-from domain.db.types import Money, Quantity, UTCDateTime
+from skuport.domain.db.types import Money, Quantity, UTCDateTime
 
 __all__ = [
     "DEFAULT_DATABASE_URL",

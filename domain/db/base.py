@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from domain.db.types import UTCDateTime
+from skuport.domain.db.types import UTCDateTime
 
 # Stable constraint names make migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {

@@ -30,8 +30,8 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 def _pending_diffs(connection: Connection) -> list[Any]:
-    from domain.db import models  # noqa: F401  (registers every table)
-    from domain.db.base import Base
+    from skuport.domain.db import models  # noqa: F401  (registers every table)
+    from skuport.domain.db.base import Base
 
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "render_as_batch": True}
@@ -66,7 +66,7 @@ async def is_up_to_date(engine: AsyncEngine) -> bool:
 
 def make_revision(connection: Connection, message: str) -> None:
     """Autogenerate a new migration from the models (developer command)."""
-    from domain.db import models  # noqa: F401
+    from skuport.domain.db import models  # noqa: F401
 
     command.revision(alembic_config(connection), message=message, autogenerate=True)
 

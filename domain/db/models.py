@@ -1,12 +1,12 @@
 """Imports every model module, so that Base.metadata knows every table (for Alembic)."""
 
-from domain.auth import models as auth_models
-from domain.catalog import models as catalog_models
-from domain.inventory import models as inventory_models
-from domain.jobs import models as jobs_models
-from domain.orders import models as orders_models
-from domain.stock_sync import models as stock_sync_models
-from domain.stores import models as stores_models
+from skuport.domain.auth import models as auth_models
+from skuport.domain.inventory import models as inventory_models
+from skuport.domain.jobs import models as jobs_models
+from skuport.domain.listings import models as catalog_models
+from skuport.domain.orders import models as orders_models
+from skuport.domain.stock_sync import models as stock_sync_models
+from skuport.domain.stores import models as stores_models
 
 __all__ = [
     "auth_models",

@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from domain.events import EventBus
+from skuport.domain.events import EventBus
 
 PENDING = "inventory.availability.pending"
 COMMITTED = "inventory.availability.committed"
@@ -54,7 +54,7 @@ async def publish_availability_changes(
     session: AsyncSession, *, bus: EventBus
 ) -> list[AvailabilityChanged]:
     """Publish the committed availability changes of this session (call after commit)."""
-    from domain.inventory.stock.ledger import figures_for
+    from skuport.domain.inventory.stock.ledger import figures_for
 
     changes = session.info.pop(COMMITTED, {})
     pairs = sorted(pair for pair, delta in changes.items() if delta != 0)

@@ -1,6 +1,7 @@
 """Every model of the back office, imported together so the mappers can resolve each other."""
 
-from domain.inventory.catalog.models import (
+from skuport.domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
+from skuport.domain.inventory.products.models import (
     Brand,
     Category,
     KitComponent,
@@ -9,13 +10,12 @@ from domain.inventory.catalog.models import (
     ProductPrice,
     ProductType,
 )
-from domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
-from domain.inventory.purchasing.models import (
+from skuport.domain.inventory.purchasing.models import (
     DropShipOrder,
     DropShipOrderLine,
     PurchaseOrderStatus,
 )
-from domain.inventory.reference.models import (
+from skuport.domain.inventory.reference.models import (
     Account,
     AccountKind,
     Customer,
@@ -23,7 +23,7 @@ from domain.inventory.reference.models import (
     Supplier,
     TaxRule,
 )
-from domain.inventory.sales.models import (
+from skuport.domain.inventory.sales.models import (
     ChargeKind,
     Invoice,
     InvoiceStatus,
@@ -36,7 +36,7 @@ from domain.inventory.sales.models import (
     Shipment,
     StageStatus,
 )
-from domain.inventory.stock.models import (
+from skuport.domain.inventory.stock.models import (
     Location,
     MovementKind,
     StockCheckpoint,

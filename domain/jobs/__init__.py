@@ -1,8 +1,8 @@
 """Scheduled jobs: declaration, once-per-slot execution and the operation log."""
 
-from domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
-from domain.jobs.registry import DailyAt, Every, JobRegistry, JobSpec, JobTarget, UnknownJob
-from domain.jobs.runner import JobContext, JobRunner, RunEvent, RunRecorder
+from skuport.domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
+from skuport.domain.jobs.registry import DailyAt, Every, JobRegistry, JobSpec, JobTarget, UnknownJob
+from skuport.domain.jobs.runner import JobContext, JobRunner, RunEvent, RunRecorder
 
 __all__ = [
     "DailyAt",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.jobs.registry import Every, JobSpec
-from domain.jobs.runner import JobContext
-from domain.jobs.service import prune_runs
+from skuport.domain.jobs.registry import Every, JobSpec
+from skuport.domain.jobs.runner import JobContext
+from skuport.domain.jobs.service import prune_runs
 
 DEFAULT_RETENTION_DAYS = 30
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base
-from domain.db.types import UTCDateTime
+from skuport.domain.db.base import Base
+from skuport.domain.db.types import UTCDateTime
 
 
 class Trigger(enum.StrEnum):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 if TYPE_CHECKING:
-    from domain.jobs.runner import JobContext
+    from skuport.domain.jobs.runner import JobContext
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.clock import Clock
-from domain.events import EventBus
-from domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
-from domain.jobs.registry import JobSpec, JobTarget, Schedule
+from skuport.domain.clock import Clock
+from skuport.domain.events import EventBus
+from skuport.domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
+from skuport.domain.jobs.registry import JobSpec, JobTarget, Schedule
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.jobs.models import JobRun, OperationLog
+from skuport.domain.jobs.models import JobRun, OperationLog
 
 
 async def get_run(session: AsyncSession, *, run_id: int) -> OperationLog | None:

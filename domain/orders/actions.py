@@ -9,32 +9,38 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.amazon.errors import MalformedPayloadError
-from domain.amazon.orders import get_order
-from domain.clock import Clock
-from domain.events import EventBus
-from domain.inventory.errors import InventoryError
-from domain.inventory.events import publish_availability_changes
-from domain.inventory.sales.models import SaleStatus
-from domain.inventory.sales.service import get_sale
-from domain.inventory.sales.voiding import void_sale
-from domain.jobs import RunRecorder
-from domain.orders.attention import announce, clear_order
-from domain.orders.cancellation import drop_pending
-from domain.orders.capture import OrderSkipped, SkipReason
-from domain.orders.events import OrdersDownloaded
-from domain.orders.models import AttentionItem, LogState, Notification, OrderLogEntry, PendingOrder
-from domain.orders.processing import process_orders
-from domain.orders.service import (
+from skuport.domain.amazon.errors import MalformedPayloadError
+from skuport.domain.amazon.orders import get_order
+from skuport.domain.clock import Clock
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.events import publish_availability_changes
+from skuport.domain.inventory.sales.models import SaleStatus
+from skuport.domain.inventory.sales.service import get_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.domain.jobs import RunRecorder
+from skuport.domain.orders.attention import announce, clear_order
+from skuport.domain.orders.cancellation import drop_pending
+from skuport.domain.orders.capture import OrderSkipped, SkipReason
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.orders.models import (
+    AttentionItem,
+    LogState,
+    Notification,
+    OrderLogEntry,
+    PendingOrder,
+)
+from skuport.domain.orders.processing import process_orders
+from skuport.domain.orders.service import (
     Outcome,
     Sessions,
     flag_and_notify,
     handle_order,
     record_skip,
 )
-from domain.orders.source import INCLUDED
-from domain.stores.models import Consolidation, Store
-from domain.stores.service import get_store
+from skuport.domain.orders.source import INCLUDED
+from skuport.domain.stores.models import Consolidation, Store
+from skuport.domain.stores.service import get_store
 
 log = logging.getLogger(__name__)
 

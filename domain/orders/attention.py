@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events import EventBus
-from domain.orders.events import NotificationPosted
-from domain.orders.models import AttentionItem, Notification
+from skuport.domain.events import EventBus
+from skuport.domain.orders.events import NotificationPosted
+from skuport.domain.orders.models import AttentionItem, Notification
 
 
 async def flag_order(

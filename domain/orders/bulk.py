@@ -23,17 +23,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.amazon.orders import Order
-from domain.inventory.reference.models import Customer, PriceTier
-from domain.inventory.sales.batch import (
+from skuport.domain.amazon.orders import Order
+from skuport.domain.inventory.reference.models import Customer, PriceTier
+from skuport.domain.inventory.sales.batch import (
     PaymentRequest,
     SaleRequest,
     column_values,
     process_sales,
 )
-from domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
-from domain.inventory.sales.models import InvoiceStatus
-from domain.orders.capture import (
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
+from skuport.domain.inventory.sales.models import InvoiceStatus
+from skuport.domain.orders.capture import (
     CAPTURED_WHEN,
     LineMatcher,
     NeedsAmazon,
@@ -44,8 +44,8 @@ from domain.orders.capture import (
     pending_order,
     set_location,
 )
-from domain.orders.models import AttentionItem, LogState, OrderLogEntry, PendingOrder
-from domain.orders.processing import (
+from skuport.domain.orders.models import AttentionItem, LogState, OrderLogEntry, PendingOrder
+from skuport.domain.orders.processing import (
     create_order_customer,
     customer_name,
     fulfilment_for,
@@ -53,8 +53,8 @@ from domain.orders.processing import (
     order_lines,
     sale_arguments,
 )
-from domain.stock_sync.holds import UncapturedHold
-from domain.stores.models import Consolidation, FulfilmentMode, Store
+from skuport.domain.stock_sync.holds import UncapturedHold
+from skuport.domain.stores.models import Consolidation, FulfilmentMode, Store
 
 log = logging.getLogger(__name__)
 

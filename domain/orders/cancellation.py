@@ -13,13 +13,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.models import Product
-from domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from domain.inventory.reference.service import Address
-from domain.inventory.sales.holdings import sale_holdings
-from domain.inventory.sales.invoicing import find_invoice, get_invoice, invoice_sale
-from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from domain.inventory.sales.models import (
+from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.reference.service import Address
+from skuport.domain.inventory.sales.holdings import sale_holdings
+from skuport.domain.inventory.sales.invoicing import find_invoice, get_invoice, invoice_sale
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from skuport.domain.inventory.sales.models import (
     Invoice,
     InvoiceStatus,
     LineKind,
@@ -27,14 +27,14 @@ from domain.inventory.sales.models import (
     SaleLine,
     SaleStatus,
 )
-from domain.inventory.sales.refunds import refund_payment
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import Released, release_unshipped, void_sale
-from domain.inventory.stock.reservations import release_reservation, reserved_stock
-from domain.orders.capture import OrderSkipped, SkipReason
-from domain.orders.models import LogState, OrderFulfilment, OrderLogEntry, PendingOrder
-from domain.orders.processing import consolidated_prefix, fulfil_for_store
-from domain.stores.models import Store
+from skuport.domain.inventory.sales.refunds import refund_payment
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.sales.voiding import Released, release_unshipped, void_sale
+from skuport.domain.inventory.stock.reservations import release_reservation, reserved_stock
+from skuport.domain.orders.capture import OrderSkipped, SkipReason
+from skuport.domain.orders.models import LogState, OrderFulfilment, OrderLogEntry, PendingOrder
+from skuport.domain.orders.processing import consolidated_prefix, fulfil_for_store
+from skuport.domain.stores.models import Store
 
 
 async def drop_pending(session: AsyncSession, *, entry: OrderLogEntry) -> None:

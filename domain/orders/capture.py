@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.amazon.catalog import CatalogItem
-from domain.amazon.orders import FulfillmentStatus, Order, OrderItem
-from domain.catalog.facts import facts_of
-from domain.catalog.linking import create_from_entry
-from domain.catalog.models import CatalogEntry, LinkSource
-from domain.inventory.catalog.models import Product
-from domain.inventory.stock.reservations import reserve_stock
-from domain.inventory.stock.service import list_locations, stock_figures
-from domain.orders.models import (
+from skuport.domain.amazon.catalog_items import CatalogItem
+from skuport.domain.amazon.orders import FulfillmentStatus, Order, OrderItem
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.stock.reservations import reserve_stock
+from skuport.domain.inventory.stock.service import list_locations, stock_figures
+from skuport.domain.listings.facts import facts_of
+from skuport.domain.listings.linking import create_from_entry
+from skuport.domain.listings.models import CatalogEntry, LinkSource
+from skuport.domain.orders.models import (
     ChargeKind,
     LogState,
     OrderFulfilment,
@@ -29,10 +29,10 @@ from domain.orders.models import (
     PendingOrderCharge,
     PendingOrderLine,
 )
-from domain.stock_sync.holds import release_uncaptured
-from domain.stores.marketplaces import EU_COUNTRIES
-from domain.stores.models import LoadOrdersWhen, MatchProducts, Region, Store, StoreSettings
-from domain.stores.settings import tax_mapping_gaps
+from skuport.domain.stock_sync.holds import release_uncaptured
+from skuport.domain.stores.marketplaces import EU_COUNTRIES
+from skuport.domain.stores.models import LoadOrdersWhen, MatchProducts, Region, Store, StoreSettings
+from skuport.domain.stores.settings import tax_mapping_gaps
 
 CAPTURED_WHEN = {
     LoadOrdersWhen.PAID: frozenset(

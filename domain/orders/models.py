@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base
-from domain.db.types import Money, Quantity, UTCDateTime, value_enum
+from skuport.domain.db.base import Base
+from skuport.domain.db.types import Money, Quantity, UTCDateTime, value_enum
 
 
 class OrderFulfilment(enum.StrEnum):

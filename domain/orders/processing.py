@@ -10,30 +10,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.reference.models import PriceTier
-from domain.inventory.reference.service import Address, create_customer, find_customer
-from domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
-from domain.inventory.sales.fulfilment import fulfil_sale
-from domain.inventory.sales.invoicing import (
+from skuport.domain.inventory.reference.models import PriceTier
+from skuport.domain.inventory.reference.service import Address, create_customer, find_customer
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
+from skuport.domain.inventory.sales.fulfilment import fulfil_sale
+from skuport.domain.inventory.sales.invoicing import (
     find_invoice,
     get_invoice,
     invoice_sale,
     record_payment,
 )
-from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from domain.inventory.sales.models import ChargeKind as SaleChargeKind
-from domain.inventory.sales.models import InvoiceStatus, Sale
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.reservations import release_reservation, reserved_stock
-from domain.orders.capture import OrderSkipped, SkipReason
-from domain.orders.models import (
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from skuport.domain.inventory.sales.models import ChargeKind as SaleChargeKind
+from skuport.domain.inventory.sales.models import InvoiceStatus, Sale
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.reservations import release_reservation, reserved_stock
+from skuport.domain.orders.capture import OrderSkipped, SkipReason
+from skuport.domain.orders.models import (
     ChargeKind,
     LogState,
     OrderFulfilment,
     OrderLogEntry,
     PendingOrder,
 )
-from domain.stores.models import Consolidation, FulfilmentMode, SalesRepresentative, Store
+from skuport.domain.stores.models import Consolidation, FulfilmentMode, SalesRepresentative, Store
 
 SALE_CHARGE = {
     ChargeKind.SHIPPING: SaleChargeKind.SHIPPING,

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.jobs import DailyAt, Every, JobContext, JobSpec, JobTarget
-from domain.orders.actions import process_pending_orders
-from domain.orders.service import download_orders
-from domain.stores.models import Consolidation, Store, StoreStatus
+from skuport.domain.jobs import DailyAt, Every, JobContext, JobSpec, JobTarget
+from skuport.domain.orders.actions import process_pending_orders
+from skuport.domain.orders.service import download_orders
+from skuport.domain.stores.models import Consolidation, Store, StoreStatus
 
 
 async def download_targets(session: AsyncSession) -> list[JobTarget]:

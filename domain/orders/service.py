@@ -13,23 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.amazon.catalog import CatalogItem, get_catalog_item
-from domain.amazon.errors import AmazonError, MalformedPayloadError
-from domain.amazon.orders import FulfillmentStatus, Order, OrderItem, get_order
-from domain.clock import Clock
-from domain.events import EventBus
-from domain.inventory.errors import InventoryError
-from domain.inventory.events import publish_availability_changes
-from domain.jobs import RunRecorder
-from domain.orders.attention import (
+from skuport.domain.amazon.catalog_items import CatalogItem, get_catalog_item
+from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
+from skuport.domain.amazon.orders import FulfillmentStatus, Order, OrderItem, get_order
+from skuport.domain.clock import Clock
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.events import publish_availability_changes
+from skuport.domain.jobs import RunRecorder
+from skuport.domain.orders.attention import (
     announce,
     clear_order,
     flag_order,
     post_notification,
 )
-from domain.orders.bulk import capture_and_process
-from domain.orders.cancellation import cancel_captured
-from domain.orders.capture import (
+from skuport.domain.orders.bulk import capture_and_process
+from skuport.domain.orders.cancellation import cancel_captured
+from skuport.domain.orders.capture import (
     CAPTURED_WHEN,
     QUIET,
     OrderSkipped,
@@ -38,15 +38,15 @@ from domain.orders.capture import (
     needs_fetching,
     reserve_pending,
 )
-from domain.orders.events import OrdersDownloaded
-from domain.orders.models import (
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.orders.models import (
     LogState,
     Notification,
     OrderLogEntry,
     OrderWatermark,
 )
-from domain.orders.processing import apply_late_payment, process_orders
-from domain.orders.source import (
+from skuport.domain.orders.processing import apply_late_payment, process_orders
+from skuport.domain.orders.source import (
     INCLUDED,
     NEWEST_ALLOWED,
     REPORT_ROUTE_AFTER,
@@ -54,9 +54,9 @@ from domain.orders.source import (
     report_window,
     search_window,
 )
-from domain.stock_sync.holds import hold_uncaptured, release_uncaptured
-from domain.stores.models import Consolidation, MatchProducts, Store
-from domain.stores.service import get_store
+from skuport.domain.stock_sync.holds import hold_uncaptured, release_uncaptured
+from skuport.domain.stores.models import Consolidation, MatchProducts, Store
+from skuport.domain.stores.service import get_store
 
 log = logging.getLogger(__name__)
 

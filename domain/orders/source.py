@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from domain.amazon.client import SpApiClient
-from domain.amazon.errors import AmazonError, MalformedPayloadError
-from domain.amazon.orders import (
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
+from skuport.domain.amazon.orders import (
     BASE,
     Address,
     Breakdown,
@@ -19,10 +19,15 @@ from domain.amazon.orders import (
     OrderItem,
     parse_order,
 )
-from domain.amazon.paging import PaginationLoopError
-from domain.amazon.parsing import Money, Reader, iso
-from domain.amazon.reports import ALL_ORDERS_BY_LAST_UPDATE, create_report, get_report, read_report
-from domain.stores.marketplaces import MARKETPLACES
+from skuport.domain.amazon.paging import PaginationLoopError
+from skuport.domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.reports import (
+    ALL_ORDERS_BY_LAST_UPDATE,
+    create_report,
+    get_report,
+    read_report,
+)
+from skuport.domain.stores.marketplaces import MARKETPLACES
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -1,5 +1,5 @@
 """Encryption of stored secrets."""
 
-from domain.security.secrets import SecretBox, SecretKeyError, load_or_create_key
+from skuport.domain.security.secrets import SecretBox, SecretKeyError, load_or_create_key
 
 __all__ = ["SecretBox", "SecretKeyError", "load_or_create_key"]

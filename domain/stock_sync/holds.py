@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.stock_sync.models import UncapturedHold
+from skuport.domain.stock_sync.models import UncapturedHold
 
 
 async def hold_uncaptured(

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db.base import Base
-from domain.db.types import Quantity, UTCDateTime
+from skuport.domain.db.base import Base
+from skuport.domain.db.types import Quantity, UTCDateTime
 
 
 class PushedQuantity(Base):

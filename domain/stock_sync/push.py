@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.amazon import feeds, listings
-from domain.amazon.client import SpApiClient
-from domain.amazon.errors import AmazonError, ReauthoriseStoreError
-from domain.clock import Clock
-from domain.jobs import RunRecorder
-from domain.stock_sync.models import PushedQuantity
-from domain.stock_sync.quantities import WantedQuantity, chunks, wanted_quantities
-from domain.stores.gateway import AmazonGateway
-from domain.stores.models import Store, StoreSettings
+from skuport.domain.amazon import feeds, listings
+from skuport.domain.amazon.client import SpApiClient
+from skuport.domain.amazon.errors import AmazonError, ReauthoriseStoreError
+from skuport.domain.clock import Clock
+from skuport.domain.jobs import RunRecorder
+from skuport.domain.stock_sync.models import PushedQuantity
+from skuport.domain.stock_sync.quantities import WantedQuantity, chunks, wanted_quantities
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.models import Store, StoreSettings
 
 log = logging.getLogger(__name__)
 

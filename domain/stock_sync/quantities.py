@@ -11,11 +11,11 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalog.models import CatalogEntry, CatalogStatus, Fulfilment
-from domain.inventory.stock.models import StockMovement
-from domain.stock_sync.holds import held_quantities
-from domain.stock_sync.models import PushedQuantity
-from domain.stores.models import Store, StoreMarketplace
+from skuport.domain.inventory.stock.models import StockMovement
+from skuport.domain.listings.models import CatalogEntry, CatalogStatus, Fulfilment
+from skuport.domain.stock_sync.holds import held_quantities
+from skuport.domain.stock_sync.models import PushedQuantity
+from skuport.domain.stores.models import Store, StoreMarketplace
 
 # Bound parameters per IN (...) list: well under SQLite's and asyncpg's limits.
 CHUNK = 5000

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.jobs import Every, JobContext, JobSpec, JobTarget
-from domain.stock_sync.push import PushResult, push_store, stores_pushing_stock
-from domain.stock_sync.shipments import confirm_due_shipments
-from domain.stores.models import Store, StoreSettings
+from skuport.domain.jobs import Every, JobContext, JobSpec, JobTarget
+from skuport.domain.stock_sync.push import PushResult, push_store, stores_pushing_stock
+from skuport.domain.stock_sync.shipments import confirm_due_shipments
+from skuport.domain.stores.models import Store, StoreSettings
 
 # The event-driven push does the work; this run only catches what events cannot see
 # (a server restarted with changes in memory, a listing linked later, a failed send).

@@ -14,21 +14,21 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.amazon import orders, orders_v0
-from domain.amazon.errors import AmazonError, ReauthoriseStoreError
-from domain.clock import Clock
-from domain.events import EventBus
-from domain.inventory.sales.models import Sale, SaleStatus, Shipment
-from domain.orders.events import NotificationPosted
-from domain.orders.models import (
+from skuport.domain.amazon import orders, orders_v0
+from skuport.domain.amazon.errors import AmazonError, ReauthoriseStoreError
+from skuport.domain.clock import Clock
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment
+from skuport.domain.orders.events import NotificationPosted
+from skuport.domain.orders.models import (
     LogState,
     Notification,
     OrderFulfilment,
     OrderLogEntry,
     ShipmentConfirmation,
 )
-from domain.stores.gateway import AmazonGateway
-from domain.stores.models import Consolidation, Store, StoreSettings
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.models import Consolidation, Store, StoreSettings
 
 log = logging.getLogger(__name__)
 

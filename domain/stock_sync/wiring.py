@@ -13,12 +13,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from domain.events import EventBus
-from domain.inventory.events import AvailabilityChanged
-from domain.jobs import JobRunner
-from domain.orders.events import OrdersDownloaded
-from domain.stock_sync.push import stores_pushing_stock
-from domain.stock_sync.scheduled import QUEUE, STOCK_PUSH_CHANGES
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.events import AvailabilityChanged
+from skuport.domain.jobs import JobRunner
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.stock_sync.push import stores_pushing_stock
+from skuport.domain.stock_sync.scheduled import QUEUE, STOCK_PUSH_CHANGES
 
 log = logging.getLogger(__name__)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from domain.amazon.client import RetryPolicy, SpApiClient
-from domain.amazon.config import Region as AmazonRegion
-from domain.amazon.config import StoreCredentials
-from domain.amazon.throttle import Sleep
-from domain.clock import Clock, SystemClock
-from domain.security import SecretBox
-from domain.stores.models import Store
+from skuport.domain.amazon.client import RetryPolicy, SpApiClient
+from skuport.domain.amazon.config import Region as AmazonRegion
+from skuport.domain.amazon.config import StoreCredentials
+from skuport.domain.amazon.throttle import Sleep
+from skuport.domain.clock import Clock, SystemClock
+from skuport.domain.security import SecretBox
+from skuport.domain.stores.models import Store
 
 # A connection test should answer in seconds, not after minutes of patient retries.
 CONNECTION_TEST_RETRY = RetryPolicy(max_attempts=2, base_delay=0.5, max_delay=2.0)

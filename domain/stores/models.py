@@ -8,8 +8,8 @@ from datetime import datetime, time
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import UTCDateTime, value_enum
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import UTCDateTime, value_enum
 
 
 class Region(enum.StrEnum):

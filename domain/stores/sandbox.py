@@ -8,10 +8,10 @@ from datetime import datetime
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.stores.errors import ConnectionFailed, InvalidSetting
-from domain.stores.gateway import AmazonGateway
-from domain.stores.models import Region, Store
-from domain.stores.service import StoreConnection, connect_store
+from skuport.domain.stores.errors import ConnectionFailed, InvalidSetting
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.models import Region, Store
+from skuport.domain.stores.service import StoreConnection, connect_store
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,19 @@ from urllib.parse import urlparse
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.amazon.config import LWA_TOKEN_URL, PRODUCTION_ENDPOINTS, StoreCredentials
-from domain.amazon.config import Region as AmazonRegion
-from domain.amazon.errors import AmazonError, AmazonUnavailableError, ReauthoriseStoreError
-from domain.amazon.sellers import MarketplaceParticipation, get_marketplace_participations
-from domain.stores.errors import ConnectionFailed, DuplicateStoreName, InvalidSetting, StoreNotFound
-from domain.stores.gateway import AmazonGateway
-from domain.stores.marketplaces import DEFAULT_TIMEZONES
-from domain.stores.models import Marketplace, Region, Store, StoreMarketplace, StoreSettings
+from skuport.domain.amazon.config import LWA_TOKEN_URL, PRODUCTION_ENDPOINTS, StoreCredentials
+from skuport.domain.amazon.config import Region as AmazonRegion
+from skuport.domain.amazon.errors import AmazonError, AmazonUnavailableError, ReauthoriseStoreError
+from skuport.domain.amazon.sellers import MarketplaceParticipation, get_marketplace_participations
+from skuport.domain.stores.errors import (
+    ConnectionFailed,
+    DuplicateStoreName,
+    InvalidSetting,
+    StoreNotFound,
+)
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.marketplaces import DEFAULT_TIMEZONES
+from skuport.domain.stores.models import Marketplace, Region, Store, StoreMarketplace, StoreSettings
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
-from domain.inventory.stock.models import Location
-from domain.stores.errors import InvalidSetting, PriceTierConflict
-from domain.stores.models import (
+from skuport.domain.inventory.reference.models import (
+    Account,
+    AccountKind,
+    Customer,
+    PriceTier,
+    TaxRule,
+)
+from skuport.domain.inventory.stock.models import Location
+from skuport.domain.stores.errors import InvalidSetting, PriceTierConflict
+from skuport.domain.stores.models import (
     Consolidation,
     FulfilmentMode,
     InvoiceStatusSetting,
@@ -27,7 +33,7 @@ from domain.stores.models import (
     StoreMarketplace,
     StoreSettings,
 )
-from domain.stores.service import get_store
+from skuport.domain.stores.service import get_store
 
 MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.inventory.invoices import InvoicesMutation, InvoicesQuery
-from schema.inventory.products import ProductsMutation, ProductsQuery
-from schema.inventory.reference import ReferenceMutation, ReferenceQuery
-from schema.inventory.sale_actions import SaleActionsMutation
-from schema.inventory.sales import SalesQuery
-from schema.inventory.stock import StockMutation, StockQuery
+from skuport.schema.inventory.invoices import InvoicesMutation, InvoicesQuery
+from skuport.schema.inventory.products import ProductsMutation, ProductsQuery
+from skuport.schema.inventory.reference import ReferenceMutation, ReferenceQuery
+from skuport.schema.inventory.sale_actions import SaleActionsMutation
+from skuport.schema.inventory.sales import SalesQuery
+from skuport.schema.inventory.stock import StockMutation, StockQuery
 
 
 @strawberry.type

@@ -11,12 +11,12 @@ from typing import Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.events import publishing_transaction
-from domain.inventory.reference.service import Address as DomainAddress
-from schema import ids
-from schema.context import Info
-from schema.errors import UserError, user_error
-from schema.ids import to_id
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.inventory.reference.service import Address as DomainAddress
+from skuport.schema import ids
+from skuport.schema.context import Info
+from skuport.schema.errors import UserError, user_error
+from skuport.schema.ids import to_id
 
 __all__ = ["to_id", "to_int"]
 

@@ -11,23 +11,31 @@ import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.auth import Role
-from domain.inventory.credit_notes import models as cn
-from domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from domain.inventory.errors import InventoryError
-from domain.inventory.sales import models as m
-from domain.inventory.sales.invoicing import (
+from skuport.domain.auth import Role
+from skuport.domain.inventory.credit_notes import models as cn
+from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.sales import models as m
+from skuport.domain.inventory.sales.invoicing import (
     authorise_invoice,
     get_invoice,
     invoice_sale,
     record_payment,
     select_invoices,
 )
-from schema.context import Info
-from schema.errors import InsufficientStock, InvalidInput, InvalidState, NotFound
-from schema.inventory.common import money, quantity, reading, refused, to_id, to_int, unit_of_work
-from schema.pagination import Connection, paginate
-from schema.permissions import FINANCIERS, READERS, allow
+from skuport.schema.context import Info
+from skuport.schema.errors import InsufficientStock, InvalidInput, InvalidState, NotFound
+from skuport.schema.inventory.common import (
+    money,
+    quantity,
+    reading,
+    refused,
+    to_id,
+    to_int,
+    unit_of_work,
+)
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import FINANCIERS, READERS, allow
 
 InvoiceStatus = strawberry.enum(m.InvoiceStatus, name="InvoiceStatus")
 PaymentStatus = strawberry.enum(m.PaymentStatus, name="PaymentStatus")

@@ -9,8 +9,8 @@ import strawberry
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog import models as m
-from schema.inventory.common import money, quantity, to_id
+from skuport.domain.inventory.products import models as m
+from skuport.schema.inventory.common import money, quantity, to_id
 
 ProductType = strawberry.enum(m.ProductType, name="ProductType")
 

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import select
 
-from domain.inventory.catalog import models as m
-from domain.inventory.catalog.families import add_variant, create_family, get_family
-from domain.inventory.catalog.service import (
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.products import models as m
+from skuport.domain.inventory.products.families import add_variant, create_family, get_family
+from skuport.domain.inventory.products.service import (
     KitLine,
     create_product,
     get_product,
@@ -19,11 +20,10 @@ from domain.inventory.catalog.service import (
     set_product_price,
     update_product,
 )
-from domain.inventory.errors import InventoryError
-from schema.context import Info
-from schema.errors import DuplicateName, DuplicateSku, InvalidInput, NotFound
-from schema.inventory.common import reading, refused, to_int, unit_of_work
-from schema.inventory.product_types import (
+from skuport.schema.context import Info
+from skuport.schema.errors import DuplicateName, DuplicateSku, InvalidInput, NotFound
+from skuport.schema.inventory.common import reading, refused, to_int, unit_of_work
+from skuport.schema.inventory.product_types import (
     NamedRecord,
     Product,
     ProductFamily,
@@ -32,8 +32,8 @@ from schema.inventory.product_types import (
     product_view,
     product_views,
 )
-from schema.pagination import Connection, paginate
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 
 @strawberry.input

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from domain.auth import Role
-from domain.inventory.errors import InventoryError
-from domain.inventory.reference import models as m
-from domain.inventory.reference.service import (
+from skuport.domain.auth import Role
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.reference import models as m
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
@@ -22,9 +22,9 @@ from domain.inventory.reference.service import (
     list_tax_rules,
     select_customers,
 )
-from schema.context import Info
-from schema.errors import DuplicateName, InvalidInput, NotFound
-from schema.inventory.common import (
+from skuport.schema.context import Info
+from skuport.schema.errors import DuplicateName, InvalidInput, NotFound
+from skuport.schema.inventory.common import (
     Address,
     AddressInput,
     domain_address,
@@ -34,8 +34,8 @@ from schema.inventory.common import (
     to_int,
     unit_of_work,
 )
-from schema.pagination import Connection, paginate
-from schema.permissions import FINANCIERS, OPERATORS, READERS, allow
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import FINANCIERS, OPERATORS, READERS, allow
 
 AccountKind = strawberry.enum(m.AccountKind, name="AccountKind")
 

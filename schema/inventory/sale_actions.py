@@ -8,16 +8,16 @@ from typing import Annotated
 
 import strawberry
 
-from domain.auth import Role
-from domain.inventory.errors import InventoryError
-from domain.inventory.sales import models as m
-from domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
-from domain.inventory.sales.lines import ChargeLine, ProductLine, ServiceLine
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import void_sale
-from schema.context import Info
-from schema.errors import InsufficientStock, InvalidInput, InvalidState, NotFound
-from schema.inventory.common import (
+from skuport.domain.auth import Role
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.sales import models as m
+from skuport.domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, ServiceLine
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.schema.context import Info
+from skuport.schema.errors import InsufficientStock, InvalidInput, InvalidState, NotFound
+from skuport.schema.inventory.common import (
     AddressInput,
     domain_address,
     quantity,
@@ -25,8 +25,8 @@ from schema.inventory.common import (
     to_int,
     unit_of_work,
 )
-from schema.inventory.sales import ChargeKind, LineKind, Sale, Shipment, sale_view
-from schema.permissions import FINANCIERS, OPERATORS, Forbidden, allow
+from skuport.schema.inventory.sales import ChargeKind, LineKind, Sale, Shipment, sale_view
+from skuport.schema.permissions import FINANCIERS, OPERATORS, Forbidden, allow
 
 
 @strawberry.input(

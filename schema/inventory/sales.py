@@ -11,16 +11,16 @@ import strawberry
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.errors import InventoryError
-from domain.inventory.purchasing import models as po
-from domain.inventory.reference.models import Customer
-from domain.inventory.sales import models as m
-from domain.inventory.sales.service import get_sale, select_sales
-from schema.context import Info
-from schema.inventory.common import Address, money, quantity, reading, to_id, to_int
-from schema.inventory.invoices import Invoice, invoices_of_sales
-from schema.pagination import Connection, paginate
-from schema.permissions import READERS, allow
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.purchasing import models as po
+from skuport.domain.inventory.reference.models import Customer
+from skuport.domain.inventory.sales import models as m
+from skuport.domain.inventory.sales.service import get_sale, select_sales
+from skuport.schema.context import Info
+from skuport.schema.inventory.common import Address, money, quantity, reading, to_id, to_int
+from skuport.schema.inventory.invoices import Invoice, invoices_of_sales
+from skuport.schema.pagination import Connection, paginate
+from skuport.schema.permissions import READERS, allow
 
 SaleStatus = strawberry.enum(m.SaleStatus, name="SaleStatus")
 StageStatus = strawberry.enum(m.StageStatus, name="StageStatus")

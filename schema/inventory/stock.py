@@ -8,10 +8,10 @@ from typing import Annotated
 
 import strawberry
 
-from domain.inventory.errors import InventoryError
-from domain.inventory.stock import models as m
-from domain.inventory.stock.ledger import StockFigure, totals_for
-from domain.inventory.stock.service import (
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.stock import models as m
+from skuport.domain.inventory.stock.ledger import StockFigure, totals_for
+from skuport.domain.inventory.stock.service import (
     adjust_stock,
     count_stock,
     create_location,
@@ -21,10 +21,10 @@ from domain.inventory.stock.service import (
     stock_at,
     stock_figures,
 )
-from schema.context import Info
-from schema.errors import DuplicateName, InsufficientStock, InvalidInput, NotFound
-from schema.inventory.common import quantity, reading, refused, to_id, to_int, unit_of_work
-from schema.permissions import OPERATORS, READERS, allow
+from skuport.schema.context import Info
+from skuport.schema.errors import DuplicateName, InsufficientStock, InvalidInput, NotFound
+from skuport.schema.inventory.common import quantity, reading, refused, to_id, to_int, unit_of_work
+from skuport.schema.permissions import OPERATORS, READERS, allow
 
 MovementKind = strawberry.enum(m.MovementKind, name="MovementKind")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from server.app import create_app
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.server.app import create_app
 
 SANDBOX = "http://sandbox.test"
 

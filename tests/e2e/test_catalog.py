@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from domain.catalog.models import CatalogEntry
-from domain.inventory.catalog.models import Product, ProductFamily
-from domain.inventory.catalog.service import create_product
-from domain.inventory.reference.service import create_price_tier
-from domain.inventory.stock.models import StockMovement
+from skuport.domain.inventory.products.models import Product, ProductFamily
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import create_price_tier
+from skuport.domain.inventory.stock.models import StockMovement
+from skuport.domain.listings.models import CatalogEntry
 
 CONNECT = """
 mutation($input: ConnectStoreInput!) {
@@ -237,7 +237,7 @@ async def test_amazon_as_master_overwrites_our_product_and_otherwise_not(
 
 
 async def store_settings_master(store_id: str, sessions) -> None:
-    from domain.stores.settings import SettingsChange, update_settings
+    from skuport.domain.stores.settings import SettingsChange, update_settings
 
     async with sessions() as session, session.begin():
         await update_settings(
@@ -317,7 +317,7 @@ async def test_an_interrupted_download_converges_when_run_again(
     gql, store, download, sandbox, sessions
 ):
     """Throttled mid-download past every retry: the run fails, the next converges, no duplicates."""
-    from server.sandbox.faults import Fault
+    from skuport.sandbox.faults import Fault
 
     store_id, _ = await store(createProductIfNotFound=True)
     reference = await download(store_id)
@@ -345,7 +345,7 @@ async def test_the_catalog_download_runs_hourly_for_each_store(gql, store, app):
     store_id, _ = await store()
     jobs = (await gql("{ jobs { name perStore } }"))["data"]["jobs"]
     assert {"name": "catalog_download", "perStore": True} in jobs
-    from domain.catalog.scheduled import CATALOG_DOWNLOAD
+    from skuport.domain.listings.scheduled import CATALOG_DOWNLOAD
 
     async with app.state.services.sessions() as session:
         targets = await CATALOG_DOWNLOAD.targets(session)
@@ -356,7 +356,7 @@ async def test_disconnect_removes_the_catalog_and_links_but_keeps_products(
     gql, store, download, sessions
 ):
     """ST-4: after disconnecting, no catalog entry or family remains; our products stay."""
-    from domain.catalog.models import CatalogFamily
+    from skuport.domain.listings.models import CatalogFamily
 
     store_id, _ = await store(createProductIfNotFound=True)
     await download(store_id)
@@ -402,7 +402,7 @@ async def test_opening_stock_is_imported_only_on_request_and_only_once(
     gql, store, app, sessions, sandbox, sellers
 ):
     """BX-6 (with CA-5): an opt-in import receives FBM listing quantities as opening stock."""
-    from domain.inventory.stock.service import create_location, stock_everywhere
+    from skuport.domain.inventory.stock.service import create_location, stock_everywhere
 
     async with sessions() as session, session.begin():
         warehouse = await create_location(session, name="Main warehouse")
@@ -525,7 +525,7 @@ async def test_a_batch_that_keeps_colliding_is_stored_unlinked_and_skipped(
     """Another download creating the same rows twice running: entries kept, links left for later."""
     from sqlalchemy.exc import IntegrityError
 
-    import domain.catalog.download as downloading
+    import skuport.domain.listings.download as downloading
 
     async def collide(*_args, **_kwargs):
         raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed"))

@@ -7,10 +7,10 @@ from dataclasses import replace
 import httpx
 from sqlalchemy import func, select
 
-from domain.inventory.stock.models import StockMovement
-from domain.orders.models import OrderLogEntry
-from server.app import create_app
-from server.demo_setup import connect_demo_stores
+from skuport.domain.inventory.stock.models import StockMovement
+from skuport.domain.orders.models import OrderLogEntry
+from skuport.server.app import create_app
+from skuport.server.demo_setup import connect_demo_stores
 
 
 async def test_the_demo_connects_both_sellers_with_complete_settings_once(

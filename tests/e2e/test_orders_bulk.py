@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from domain.catalog.models import CatalogEntry, CatalogStatus
-from domain.inventory.sales.invoicing import find_invoice
-from domain.inventory.sales.models import Sale
-from domain.orders import service as order_service
-from domain.orders.models import AttentionItem, LogState, OrderLogEntry
+from skuport.domain.inventory.sales.invoicing import find_invoice
+from skuport.domain.inventory.sales.models import Sale
+from skuport.domain.listings.models import CatalogEntry, CatalogStatus
+from skuport.domain.orders import service as order_service
+from skuport.domain.orders.models import AttentionItem, LogState, OrderLogEntry
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_faults import place_orders
 from tests.e2e.test_orders_support import ATTENTION, SETTINGS, count, log_rows

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain.inventory.catalog.models import Product
-from domain.inventory.reference.models import Customer
-from domain.inventory.sales.models import Invoice, Sale
-from domain.inventory.stock.service import create_location, stock_at
-from domain.orders.models import PendingOrder
-from server.sandbox.render_orders import line_total
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.reference.models import Customer
+from skuport.domain.inventory.sales.models import Invoice, Sale
+from skuport.domain.inventory.stock.service import create_location, stock_at
+from skuport.domain.orders.models import PendingOrder
+from skuport.sandbox.render_orders import line_total
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_support import (
     ATTENTION,

@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from domain.inventory.catalog.service import find_product_by_sku
-from domain.inventory.sales.models import Sale
-from domain.inventory.stock.service import stock_at
-from domain.jobs import Every, JobTarget, OperationLog, RunStatus, Trigger
-from domain.orders import service as order_service
-from domain.orders.models import AttentionItem, OrderLogEntry, OrderWatermark, PendingOrder
-from domain.orders.scheduled import load_job
-from server.sandbox.faults import Fault
+from skuport.domain.inventory.products.service import find_product_by_sku
+from skuport.domain.inventory.sales.models import Sale
+from skuport.domain.inventory.stock.service import stock_at
+from skuport.domain.jobs import Every, JobTarget, OperationLog, RunStatus, Trigger
+from skuport.domain.orders import service as order_service
+from skuport.domain.orders.models import AttentionItem, OrderLogEntry, OrderWatermark, PendingOrder
+from skuport.domain.orders.scheduled import load_job
+from skuport.sandbox.faults import Fault
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_support import (
     ATTENTION,
@@ -278,8 +278,8 @@ async def test_a_processing_failure_keeps_the_capture_and_its_stock(
     gql, shop, amazon, scheduled, sandbox, sessions, monkeypatch
 ):
     """PR-1, BX-3: the sale cannot be made → the order stays pending, allocated, queued."""
-    from domain.inventory.errors import InvalidValue
-    from domain.inventory.sales import batch, service
+    from skuport.domain.inventory.errors import InvalidValue
+    from skuport.domain.inventory.sales import batch, service
 
     store = await shop("NA")
     placed = await place_orders(amazon, store, sessions, 1)
@@ -319,8 +319,8 @@ async def test_a_processing_run_killed_halfway_makes_no_half_sale(
     gql, shop, load, app, sessions, monkeypatch
 ):
     """PR-1, OR-3: a DAILY processing run dying mid-way leaves the orders pending, once."""
-    from domain.orders import actions
-    from domain.orders.scheduled import ORDERS_CONSOLIDATION, consolidation_targets
+    from skuport.domain.orders import actions
+    from skuport.domain.orders.scheduled import ORDERS_CONSOLIDATION, consolidation_targets
 
     store = await shop("NA", consolidation="DAILY")
     await load(store.id, days=3, route="SEARCH")

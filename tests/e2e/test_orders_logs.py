@@ -6,10 +6,10 @@ import httpx
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from domain.inventory.sales.models import Sale, SaleStatus
-from domain.jobs import Trigger
-from domain.orders.models import OrderLogEntry
-from server.app import create_app
+from skuport.domain.inventory.sales.models import Sale, SaleStatus
+from skuport.domain.jobs import Trigger
+from skuport.domain.orders.models import OrderLogEntry
+from skuport.server.app import create_app
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_support import CONNECT, NOTIFICATIONS, count, log_rows
 

@@ -8,14 +8,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from domain.inventory.reference.models import AccountKind, Customer
-from domain.inventory.reference.service import create_account
-from domain.inventory.sales.models import Invoice, Sale, SaleStatus
-from domain.inventory.stock.service import stock_at
-from domain.jobs import DailyAt, Every, RunStatus, Trigger
-from domain.orders.models import OrderWatermark
-from domain.orders.scheduled import ORDERS_CONSOLIDATION, consolidation_targets, download_targets
-from domain.stock_sync.models import UncapturedHold
+from skuport.domain.inventory.reference.models import AccountKind, Customer
+from skuport.domain.inventory.reference.service import create_account
+from skuport.domain.inventory.sales.models import Invoice, Sale, SaleStatus
+from skuport.domain.inventory.stock.service import stock_at
+from skuport.domain.jobs import DailyAt, Every, RunStatus, Trigger
+from skuport.domain.orders.models import OrderWatermark
+from skuport.domain.orders.scheduled import (
+    ORDERS_CONSOLIDATION,
+    consolidation_targets,
+    download_targets,
+)
+from skuport.domain.stock_sync.models import UncapturedHold
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_support import (
     ATTENTION,

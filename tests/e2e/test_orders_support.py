@@ -10,12 +10,16 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from domain.inventory.catalog.service import create_product, find_product_by_sku
-from domain.inventory.reference.models import AccountKind
-from domain.inventory.reference.service import create_account, create_customer, create_tax_rule
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.jobs import Trigger
-from domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
+from skuport.domain.inventory.products.service import create_product, find_product_by_sku
+from skuport.domain.inventory.reference.models import AccountKind
+from skuport.domain.inventory.reference.service import (
+    create_account,
+    create_customer,
+    create_tax_rule,
+)
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.jobs import Trigger
+from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
 
 SANDBOX = "http://sandbox.test"
 CONNECT = """

@@ -8,20 +8,24 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from domain.inventory.catalog.service import create_product
-from domain.inventory.reference.service import create_customer, create_price_tier, create_tax_rule
-from domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.orders.models import (
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import (
+    create_customer,
+    create_price_tier,
+    create_tax_rule,
+)
+from skuport.domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.orders.models import (
     LogState,
     Notification,
     OrderFulfilment,
     OrderLogEntry,
     ShipmentConfirmation,
 )
-from server.sandbox.faults import Fault
+from skuport.sandbox.faults import Fault
 
 CONNECT = """
 mutation($input: ConnectStoreInput!) {
@@ -339,7 +343,7 @@ mutation($saleId: ID!, $carrier: String!, $tracking: String!) {
 async def _downloaded_store(gql, app, sellers, connect_input, sessions, sandbox, mode: str) -> int:
     """NA store with a tax mapping; catalog linked; 100 of everything in stock at the FBM
     location; the last month's orders loaded and processed (NONE)."""
-    from domain.catalog.models import CatalogEntry
+    from skuport.domain.listings.models import CatalogEntry
 
     result = await gql(CONNECT, input=connect_input(sellers["NA"]))
     store_id = result["data"]["connectStore"]["store"]["id"]
@@ -382,7 +386,7 @@ async def test_fu1_an_order_processed_and_shipped_through_graphql_is_confirmed(
     app, gql, sellers, connect_input, sessions, sandbox, confirm
 ):
     """FU-1 end to end: download → sale (NONE, pick+pack) → shipSale with carrier → Amazon."""
-    from domain.inventory.sales.models import Sale, StageStatus
+    from skuport.domain.inventory.sales.models import Sale, StageStatus
 
     store_id = await _downloaded_store(
         gql, app, sellers, connect_input, sessions, sandbox, "PICK_PACK"

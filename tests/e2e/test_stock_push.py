@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from domain.catalog.models import CatalogEntry, CatalogStatus, Fulfilment
-from domain.inventory.events import publishing_transaction
-from domain.inventory.stock.service import create_location, receive_stock
-from domain.orders.events import OrdersDownloaded
-from domain.stock_sync import push as push_module
-from domain.stock_sync.holds import hold_uncaptured
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.listings.models import CatalogEntry, CatalogStatus, Fulfilment
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.stock_sync import push as push_module
+from skuport.domain.stock_sync.holds import hold_uncaptured
 
 CONNECT = """
 mutation($input: ConnectStoreInput!) {
@@ -384,8 +384,8 @@ async def test_or10_sy3_the_real_order_download_pushes_with_uncaptured_orders_su
     app, gql, sellers, connect_input, sessions, sandbox
 ):
     """OR-10, SY-3: the orders download (pending orders held) is followed by a push to Amazon."""
-    from domain.stock_sync.holds import held_quantities
-    from domain.stock_sync.quantities import available_by_product
+    from skuport.domain.stock_sync.holds import held_quantities
+    from skuport.domain.stock_sync.quantities import available_by_product
 
     # given an NA store pushing stock, its listings linked and 50 of everything in stock
     result = await gql(CONNECT, input=connect_input(sellers["NA"]))

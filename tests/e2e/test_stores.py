@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain.inventory.catalog.service import create_product
-from domain.inventory.reference.models import AccountKind
-from domain.inventory.reference.service import (
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.models import AccountKind
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
     create_tax_rule,
 )
-from domain.inventory.stock.service import create_location
-from domain.stores.models import Store, StoreMarketplace, StoreSettings
+from skuport.domain.inventory.stock.service import create_location
+from skuport.domain.stores.models import Store, StoreMarketplace, StoreSettings
 
 CONNECT = """
 mutation Connect($input: ConnectStoreInput!) {
@@ -128,7 +128,7 @@ async def test_an_unreachable_endpoint_is_a_clear_error(settings, sessions, sell
     """Nothing listens on port 9: the connection test fails fast with the endpoint named."""
     import httpx
 
-    from server.app import create_app
+    from skuport.server.app import create_app
 
     async def no_wait(_seconds: float) -> None:
         return None
@@ -318,7 +318,7 @@ async def test_the_demo_offers_sandbox_sellers_and_connects_them_without_exposin
 
     import httpx
 
-    from server.app import create_app
+    from skuport.server.app import create_app
 
     clock = sandbox.state.clock
     app = create_app(

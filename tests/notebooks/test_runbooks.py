@@ -55,8 +55,8 @@ def test_connect_store_runs_as_admin_with_a_store_connected_st3_st5(
     kernel_env, live_server, tokens
 ):
     """Runbook 01 (ST-3 … ST-7): connect, stores list and settings panels render, no errors."""
-    from widgets import SkuportClient
-    from widgets.stores import CONNECT_SANDBOX_STORE
+    from skuport.widgets import SkuportClient
+    from skuport.widgets.stores import CONNECT_SANDBOX_STORE
 
     # given: one store already there, so the settings panel shows a store
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])
@@ -85,8 +85,8 @@ def test_connect_store_runs_as_admin_with_a_store_connected_st3_st5(
 
 def test_catalog_mapping_loads_and_shows_the_catalog_ca1_ca6_ca7(kernel_env, live_server, tokens):
     """Runbook 02 (CA-1, CA-6, CA-7): loads a connected store's catalog; four steps, no errors."""
-    from widgets import SkuportClient
-    from widgets.stores import CONNECT_SANDBOX_STORE
+    from skuport.widgets import SkuportClient
+    from skuport.widgets.stores import CONNECT_SANDBOX_STORE
 
     # given: a store already connected, as in the demo
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])
@@ -128,8 +128,8 @@ def test_pending_orders_loads_a_range_and_shows_pending_and_attention_or1_pr1_bx
     kernel_env, live_server, tokens
 ):
     """Runbook 03 (OR-1, PR-1, BX-3): loads the default range of a ready store; no errors."""
+    from skuport.widgets import SkuportClient
     from tests.widgets.test_order_widgets import ready_store
-    from widgets import SkuportClient
 
     # given a store whose settings let orders flow, waiting for the daily processing
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])
@@ -155,8 +155,8 @@ def test_logs_and_operations_shows_the_log_notifications_and_charts_lg1_lg4(
     kernel_env, live_server, tokens
 ):
     """Runbook 04 (LG-1 … LG-4): log with sales, notifications, runs and two charts."""
+    from skuport.widgets import PendingOrdersWidget, SkuportClient
     from tests.widgets.test_order_widgets import ready_store
-    from widgets import PendingOrdersWidget, SkuportClient
 
     # given a store whose orders were loaded (NONE consolidation: each one a sale)
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import httpx
 
-from schema.permissions import RolePermission
-from schema.schema import schema
-from server.app import create_app
+from skuport.schema.permissions import RolePermission
+from skuport.schema.schema import schema
+from skuport.server.app import create_app
 
 ME = "query { me { name role } }"
 TRIGGER = 'mutation { triggerJob(name: "housekeeping") { __typename } }'

@@ -8,18 +8,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from domain.db.base import Base
-from domain.inventory.catalog.service import create_product
-from domain.inventory.events import AvailabilityChanged
-from domain.inventory.models import AccountKind
-from domain.inventory.reference.service import (
+from skuport.domain.db.base import Base
+from skuport.domain.inventory.events import AvailabilityChanged
+from skuport.domain.inventory.models import AccountKind
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
     create_supplier,
     create_tax_rule,
 )
-from domain.inventory.stock.service import create_location, receive_stock
+from skuport.domain.inventory.stock.service import create_location, receive_stock
 
 
 @dataclass
@@ -64,7 +64,7 @@ async def office(sessions) -> Office:  # type: ignore[no-untyped-def]
 
         mug = await product("MUG", "10.00")
         cap = await product("CAP", "15.00")
-        from domain.inventory.catalog.service import KitLine
+        from skuport.domain.inventory.products.service import KitLine
 
         kit = await product(
             "GIFT",

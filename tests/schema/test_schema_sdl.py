@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schema.schema import schema
+from skuport.schema.schema import schema
 
 COMMITTED = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 

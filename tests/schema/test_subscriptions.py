@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from server.app import create_app
+from skuport.server.app import create_app
 
 PROTOCOL = "graphql-transport-ws"
 UPDATES = "subscription { runUpdates { operation status } }"

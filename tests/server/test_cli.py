@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from domain.auth import authenticate
-from server.cli import CommandError, ensure_port_free
+from skuport.domain.auth import authenticate
+from skuport.server.cli import CommandError, ensure_port_free
 
 
 def skuport(*args: str, env: dict[str, str] | None = None, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
+        [sys.executable, "-m", "skuport.server.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

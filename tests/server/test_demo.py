@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from domain.auth import authenticate
-from server.demo import prepare_demo
-from widgets.client import find_connection
+from skuport.domain.auth import authenticate
+from skuport.server.demo import prepare_demo
+from skuport.widgets.client import find_connection
 
 
 async def test_the_demo_leaves_a_working_token_where_the_runbooks_find_it(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from server.runtime import GEN0_THRESHOLD, tune_garbage_collector
+from skuport.server.runtime import GEN0_THRESHOLD, tune_garbage_collector
 
 
 def test_the_server_collects_garbage_less_often_and_skips_its_start_up_objects():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from domain.clock import ManualClock
-from domain.events import EventBus
-from domain.jobs import DailyAt, Every, JobRegistry, JobRunner, JobSpec, JobTarget
-from domain.jobs.housekeeping import HOUSEKEEPING
-from server.scheduler import Scheduler, next_fire_time
+from skuport.domain.clock import ManualClock
+from skuport.domain.events import EventBus
+from skuport.domain.jobs import DailyAt, Every, JobRegistry, JobRunner, JobSpec, JobTarget
+from skuport.domain.jobs.housekeeping import HOUSEKEEPING
+from skuport.server.scheduler import Scheduler, next_fire_time
 
 
 def test_a_daily_job_fires_at_local_time_across_daylight_saving():

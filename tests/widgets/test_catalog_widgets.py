@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import widgets.client as client_module
-from domain.inventory.catalog.service import create_product
-from widgets import CatalogWidget, ProductPicker, SkuportClient, catalog_data
-from widgets.client import InvalidQuery
-from widgets.stores import CONNECT_SANDBOX_STORE
+import skuport.widgets.client as client_module
+from skuport.domain.inventory.products.service import create_product
+from skuport.widgets import CatalogWidget, ProductPicker, SkuportClient, catalog_data
+from skuport.widgets.client import InvalidQuery
+from skuport.widgets.stores import CONNECT_SANDBOX_STORE
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_ca1_wait_for_download_reports_skipped_reasons_and_counts(operations, st
 def test_ca1_a_download_throttled_past_every_retry_shows_failed_with_amazons_reason(
     operations, store_id, live_server
 ):
-    from server.sandbox.faults import Fault
+    from skuport.sandbox.faults import Fault
 
     widget = CatalogWidget(operations, store_id=store_id, max_pause=0.005)
     live_server.sandbox.faults.add(Fault(kind="429", count=50, operation="searchCatalogItems"))
@@ -269,7 +269,7 @@ async def test_st8_the_catalog_shows_the_listings_alias_name_instead_of_our_prod
 ):
     from sqlalchemy import select
 
-    from domain.inventory.catalog.models import Product
+    from skuport.domain.inventory.products.models import Product
 
     # given: a product made from a listing, then renamed on our side
     widget = catalog_of(operations, store_id)
@@ -373,7 +373,7 @@ async def test_ca7_the_picker_finds_products_by_sku_once_the_server_offers_a_sea
     live_server, tokens, sessions, monkeypatch, tmp_path
 ):
     """With `products(search)` in the schema, a product is picked by SKU or name."""
-    from schema.schema import schema
+    from skuport.schema.schema import schema
 
     sdl = schema.as_str()
     if "products(" not in sdl:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from widgets.client import (
+from skuport.widgets.client import (
     Forbidden,
     InvalidQuery,
     NotAuthenticated,

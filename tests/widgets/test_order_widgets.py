@@ -7,16 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from widgets import (
+from skuport.widgets import (
     NotificationsWidget,
     OrderLogWidget,
     OrderRunsWidget,
     PendingOrdersWidget,
     SkuportClient,
 )
-from widgets.order_base import expected_total
-from widgets.order_data import load_window, per_day, skip_reasons
-from widgets.stores import CONNECT_SANDBOX_STORE
+from skuport.widgets.order_base import expected_total
+from skuport.widgets.order_data import load_window, per_day, skip_reasons
+from skuport.widgets.stores import CONNECT_SANDBOX_STORE
 
 SETTINGS = """
 mutation($storeId: ID!, $settings: StoreSettingsInput!) {
@@ -193,7 +193,7 @@ def test_or1_a_store_with_an_incomplete_tax_mapping_is_flagged_when_picked(
 def test_or1_a_load_amazon_keeps_refusing_ends_red_with_the_reason(
     operations, admin, seller, live_server
 ):
-    from server.sandbox.faults import Fault
+    from skuport.sandbox.faults import Fault
 
     # given Amazon throttling every order search past all retries
     store = ready_store(admin, seller, consolidation="DAILY")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from widgets import RunsWidget, SkuportClient, StatusPanel
+from skuport.widgets import RunsWidget, SkuportClient, StatusPanel
 
 
 def test_the_runs_widget_lists_jobs_and_runs_a_job_now(live_server, tokens):

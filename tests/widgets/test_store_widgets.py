@@ -6,11 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from domain.inventory.reference.service import create_customer, create_price_tier, create_tax_rule
-from domain.inventory.stock.service import create_location
-from widgets import ConnectStoreWidget, SkuportClient, StoreSettingsWidget, StoresWidget
-from widgets.store_references import Reference
-from widgets.stores import CONNECT_SANDBOX_STORE
+from skuport.domain.inventory.reference.service import (
+    create_customer,
+    create_price_tier,
+    create_tax_rule,
+)
+from skuport.domain.inventory.stock.service import create_location
+from skuport.widgets import ConnectStoreWidget, SkuportClient, StoreSettingsWidget, StoresWidget
+from skuport.widgets.store_references import Reference
+from skuport.widgets.stores import CONNECT_SANDBOX_STORE
 
 SANDBOX = "http://sandbox.test"
 

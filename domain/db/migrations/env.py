@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from domain.db import models  # noqa: F401  (registers every table)
-from domain.db.base import Base
+from skuport.domain.db import models  # noqa: F401  (registers every table)
+from skuport.domain.db.base import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import Money, Quantity
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import Money, Quantity
 
 
 class CreditNote(CreatedAt, Base):

@@ -14,17 +14,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.models import Product
-from domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.records import load
-from domain.inventory.sales.holdings import sale_holdings
-from domain.inventory.sales.invoicing import get_invoice
-from domain.inventory.sales.models import InvoiceStatus, SaleLine
-from domain.inventory.sales.service import get_sale, stock_needs
-from domain.inventory.stock.ledger import lock_products, record_movement
-from domain.inventory.stock.models import Location, MovementKind
-from domain.inventory.values import decimal_value, optional_text, to_cents
+from skuport.domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.records import load
+from skuport.domain.inventory.sales.holdings import sale_holdings
+from skuport.domain.inventory.sales.invoicing import get_invoice
+from skuport.domain.inventory.sales.models import InvoiceStatus, SaleLine
+from skuport.domain.inventory.sales.service import get_sale, stock_needs
+from skuport.domain.inventory.stock.ledger import lock_products, record_movement
+from skuport.domain.inventory.stock.models import Location, MovementKind
+from skuport.domain.inventory.values import decimal_value, optional_text, to_cents
 
 
 @dataclass(frozen=True)

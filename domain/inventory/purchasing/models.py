@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import Quantity
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import Quantity
 
 
 class PurchaseOrderStatus(enum.StrEnum):

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.models import Product
-from domain.inventory.purchasing.models import (
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.purchasing.models import (
     DropShipOrder,
     DropShipOrderLine,
     PurchaseOrderStatus,
 )
 
 if TYPE_CHECKING:
-    from domain.inventory.sales.models import Sale, SaleLine
+    from skuport.domain.inventory.sales.models import Sale, SaleLine
 
 
 async def order_drop_ship_lines(

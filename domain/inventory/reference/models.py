@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import Quantity
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import Quantity
 
 
 class AccountKind(enum.StrEnum):

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.errors import InvalidValue
-from domain.inventory.records import ensure_unique, load, load_optional
-from domain.inventory.reference.models import (
+from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.inventory.records import ensure_unique, load, load_optional
+from skuport.domain.inventory.reference.models import (
     Account,
     AccountKind,
     Customer,
@@ -19,7 +19,7 @@ from domain.inventory.reference.models import (
     Supplier,
     TaxRule,
 )
-from domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.inventory.values import decimal_value, optional_text, required_text
 
 
 @dataclass(frozen=True)

@@ -23,17 +23,27 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
-from domain.db.base import utcnow
-from domain.inventory.catalog.models import Product
-from domain.inventory.errors import InvalidState, InventoryError
-from domain.inventory.purchasing.service import order_drop_ship_lines
-from domain.inventory.records import remember_locked_id
-from domain.inventory.reference.models import Account, AccountKind, Customer, PriceTier, TaxRule
-from domain.inventory.reference.service import Address, load_account
-from domain.inventory.sales.fulfilment import FulfilmentMode, Shortage, find_shortages
-from domain.inventory.sales.invoicing import check_payment, invoice_amounts, new_invoice_status
-from domain.inventory.sales.lines import ProductLine, SaleLineInput
-from domain.inventory.sales.models import (
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.errors import InvalidState, InventoryError
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
+from skuport.domain.inventory.records import remember_locked_id
+from skuport.domain.inventory.reference.models import (
+    Account,
+    AccountKind,
+    Customer,
+    PriceTier,
+    TaxRule,
+)
+from skuport.domain.inventory.reference.service import Address, load_account
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, Shortage, find_shortages
+from skuport.domain.inventory.sales.invoicing import (
+    check_payment,
+    invoice_amounts,
+    new_invoice_status,
+)
+from skuport.domain.inventory.sales.lines import ProductLine, SaleLineInput
+from skuport.domain.inventory.sales.models import (
     Invoice,
     InvoiceStatus,
     Payment,
@@ -42,10 +52,10 @@ from domain.inventory.sales.models import (
     Shipment,
     StageStatus,
 )
-from domain.inventory.sales.service import PreparedSale, prepare_sale
-from domain.inventory.stock.ledger import figures_for, lock_products, record_movements
-from domain.inventory.stock.models import Location, MovementKind
-from domain.inventory.values import optional_text, required_text
+from skuport.domain.inventory.sales.service import PreparedSale, prepare_sale
+from skuport.domain.inventory.stock.ledger import figures_for, lock_products, record_movements
+from skuport.domain.inventory.stock.models import Location, MovementKind
+from skuport.domain.inventory.values import optional_text, required_text
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.errors import InsufficientStock, InvalidState
-from domain.inventory.sales.holdings import sale_holdings
-from domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
-from domain.inventory.sales.service import get_sale
-from domain.inventory.stock.ledger import figures_for, lock_products, record_movements
-from domain.inventory.stock.models import MovementKind
-from domain.inventory.values import optional_text, required_text
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.errors import InsufficientStock, InvalidState
+from skuport.domain.inventory.sales.holdings import sale_holdings
+from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
+from skuport.domain.inventory.sales.service import get_sale
+from skuport.domain.inventory.stock.ledger import figures_for, lock_products, record_movements
+from skuport.domain.inventory.stock.models import MovementKind
+from skuport.domain.inventory.values import optional_text, required_text
 
 
 class FulfilmentMode(enum.StrEnum):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.stock.models import MovementKind, StockMovement
+from skuport.domain.inventory.stock.models import MovementKind, StockMovement
 
 ZERO = Decimal(0)
 

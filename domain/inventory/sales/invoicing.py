@@ -9,12 +9,12 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.records import load, remember_locked
-from domain.inventory.reference.models import AccountKind
-from domain.inventory.reference.service import load_account
-from domain.inventory.sales.models import (
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.records import load, remember_locked
+from skuport.domain.inventory.reference.models import AccountKind
+from skuport.domain.inventory.reference.service import load_account
+from skuport.domain.inventory.sales.models import (
     Invoice,
     InvoiceStatus,
     Payment,
@@ -22,8 +22,8 @@ from domain.inventory.sales.models import (
     SaleLine,
     SaleStatus,
 )
-from domain.inventory.sales.service import LineDraft, get_sale
-from domain.inventory.values import decimal_value, optional_text
+from skuport.domain.inventory.sales.service import LineDraft, get_sale
+from skuport.domain.inventory.values import decimal_value, optional_text
 
 
 async def invoice_sale(

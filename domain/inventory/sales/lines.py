@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.inventory.sales.models import ChargeKind
+from skuport.domain.inventory.sales.models import ChargeKind
 
 
 @dataclass(frozen=True)

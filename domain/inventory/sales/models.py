@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import Money, Quantity, UTCDateTime
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import Money, Quantity, UTCDateTime
 
 if TYPE_CHECKING:
-    from domain.inventory.credit_notes.models import CreditNote
+    from skuport.domain.inventory.credit_notes.models import CreditNote
 
 
 class SaleStatus(enum.StrEnum):

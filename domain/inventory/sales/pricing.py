@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.inventory.reference.models import TaxRule
-from domain.inventory.values import to_cents
+from skuport.domain.inventory.reference.models import TaxRule
+from skuport.domain.inventory.values import to_cents
 
 HUNDRED = Decimal(100)
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.sales.models import Invoice, Payment
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.sales.models import Invoice, Payment
 
 
 def _refund_reference(payment: Payment, reason: str) -> str:

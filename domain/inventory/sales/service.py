@@ -15,19 +15,19 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.catalog.models import Product, ProductType
-from domain.inventory.errors import InvalidValue
-from domain.inventory.purchasing.service import order_drop_ship_lines
-from domain.inventory.records import load, load_optional, remember_locked
-from domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
-from domain.inventory.reference.service import Address, load_account
-from domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
-from domain.inventory.sales.pricing import price_line
-from domain.inventory.stock.ledger import record_movements
-from domain.inventory.stock.models import Location, MovementKind
-from domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.inventory.products.models import Product, ProductType
+from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
+from skuport.domain.inventory.records import load, load_optional, remember_locked
+from skuport.domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
+from skuport.domain.inventory.reference.service import Address, load_account
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
+from skuport.domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
+from skuport.domain.inventory.sales.pricing import price_line
+from skuport.domain.inventory.stock.ledger import record_movements
+from skuport.domain.inventory.stock.models import Location, MovementKind
+from skuport.domain.inventory.values import decimal_value, optional_text, required_text
 
 
 @dataclass

@@ -12,17 +12,17 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.purchasing.service import cancel_drop_ship_orders
-from domain.inventory.sales.holdings import sale_holdings
-from domain.inventory.sales.invoicing import find_invoice, get_invoice
-from domain.inventory.sales.models import InvoiceStatus, Sale, SaleStatus
-from domain.inventory.sales.refunds import refund_payments as refund_invoice_payments
-from domain.inventory.sales.service import get_sale
-from domain.inventory.stock.ledger import lock_products, record_movement, record_movements
-from domain.inventory.stock.models import MovementKind
-from domain.inventory.values import optional_text
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.purchasing.service import cancel_drop_ship_orders
+from skuport.domain.inventory.sales.holdings import sale_holdings
+from skuport.domain.inventory.sales.invoicing import find_invoice, get_invoice
+from skuport.domain.inventory.sales.models import InvoiceStatus, Sale, SaleStatus
+from skuport.domain.inventory.sales.refunds import refund_payments as refund_invoice_payments
+from skuport.domain.inventory.sales.service import get_sale
+from skuport.domain.inventory.stock.ledger import lock_products, record_movement, record_movements
+from skuport.domain.inventory.stock.models import MovementKind
+from skuport.domain.inventory.values import optional_text
 
 
 async def void_sale(

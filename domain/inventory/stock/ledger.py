@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Integer, TextClause, column, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import utcnow
-from domain.inventory.catalog.models import Product
-from domain.inventory.events import note_availability_change
-from domain.inventory.stock.models import MovementKind, StockCheckpoint, StockMovement
+from skuport.domain.db.base import utcnow
+from skuport.domain.inventory.events import note_availability_change
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.inventory.stock.models import MovementKind, StockCheckpoint, StockMovement
 
 ZERO = Decimal(0)
 

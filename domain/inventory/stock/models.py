@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db.base import Base, CreatedAt
-from domain.db.types import Quantity
+from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.types import Quantity
 
 
 class MovementKind(enum.StrEnum):

@@ -15,12 +15,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.models import Product, ProductType
-from domain.inventory.errors import InvalidValue, NotFound
-from domain.inventory.records import load
-from domain.inventory.stock.ledger import lock_products, record_movement
-from domain.inventory.stock.models import Location, MovementKind, StockMovement
-from domain.inventory.values import decimal_value, required_text
+from skuport.domain.inventory.errors import InvalidValue, NotFound
+from skuport.domain.inventory.products.models import Product, ProductType
+from skuport.domain.inventory.records import load
+from skuport.domain.inventory.stock.ledger import lock_products, record_movement
+from skuport.domain.inventory.stock.models import Location, MovementKind, StockMovement
+from skuport.domain.inventory.values import decimal_value, required_text
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,18 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.models import Product, ProductType
-from domain.inventory.errors import InsufficientStock, InvalidValue
-from domain.inventory.records import ensure_unique, load
-from domain.inventory.stock.ledger import (
+from skuport.domain.inventory.errors import InsufficientStock, InvalidValue
+from skuport.domain.inventory.products.models import Product, ProductType
+from skuport.domain.inventory.records import ensure_unique, load
+from skuport.domain.inventory.stock.ledger import (
     StockFigure,
     figures_for,
     lock_products,
     record_movement,
     sums,
 )
-from domain.inventory.stock.models import Location, MovementKind, StockMovement
-from domain.inventory.values import decimal_value, required_text
+from skuport.domain.inventory.stock.models import Location, MovementKind, StockMovement
+from skuport.domain.inventory.values import decimal_value, required_text
 
 
 async def create_location(session: AsyncSession, *, name: str) -> Location:

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from domain.amazon import Region, RetryPolicy, SpApiClient, StoreCredentials
-from server.sandbox.app import create_sandbox_app
-from server.sandbox.clock import SandboxClock
-from server.sandbox.http import Sandbox
-from server.sandbox.state import Seller
+from skuport.domain.amazon import Region, RetryPolicy, SpApiClient, StoreCredentials
+from skuport.sandbox.app import create_sandbox_app
+from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.http import Sandbox
+from skuport.sandbox.state import Seller
 
 BASE = "http://sandbox.test"
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from domain.amazon import ReauthoriseStoreError, RetryPolicy, ThrottledError
-from domain.amazon.errors import AmazonUnavailableError, SpApiError
-from domain.amazon.sellers import get_marketplace_participations
-from domain.amazon.throttle import PUBLISHED_LIMITS, RateLimit, Throttle, TokenBucket
-from server.sandbox.faults import Fault
+from skuport.domain.amazon import ReauthoriseStoreError, RetryPolicy, ThrottledError
+from skuport.domain.amazon.errors import AmazonUnavailableError, SpApiError
+from skuport.domain.amazon.sellers import get_marketplace_participations
+from skuport.domain.amazon.throttle import PUBLISHED_LIMITS, RateLimit, Throttle, TokenBucket
+from skuport.sandbox.faults import Fault
 
 
 async def test_access_token_is_cached_until_shortly_before_expiry(make_client, sandbox):
@@ -176,7 +176,7 @@ async def test_every_request_is_logged_with_operation_status_request_id_and_wait
 
 
 async def test_client_errors_are_typed_with_amazons_code_message_and_request_id(make_client):
-    from domain.amazon.orders import get_order
+    from skuport.domain.amazon.orders import get_order
 
     client = make_client()
     with pytest.raises(SpApiError) as error:
@@ -187,7 +187,7 @@ async def test_client_errors_are_typed_with_amazons_code_message_and_request_id(
 
 
 async def test_dynamic_usage_plan_announced_in_header_speeds_up_paging(make_client, sandbox):
-    from domain.amazon.orders import iter_orders
+    from skuport.domain.amazon.orders import iter_orders
 
     sandbox.limits.set_plan("searchOrders", 0.056, 20)  # a seller ten times larger
     client = make_client()
@@ -208,7 +208,7 @@ async def test_dynamic_usage_plan_announced_in_header_speeds_up_paging(make_clie
 async def test_finance_amounts_stay_exact_decimals(make_client):
     from decimal import Decimal
 
-    from domain.amazon.finances import iter_financial_event_groups
+    from skuport.domain.amazon.finances import iter_financial_event_groups
 
     client = make_client()
     groups = [g async for g in iter_financial_event_groups(client)]
@@ -221,9 +221,9 @@ async def test_finance_amounts_stay_exact_decimals(make_client):
 async def test_a_non_json_success_body_is_a_malformed_payload(sandbox_app):
     import random
 
-    from domain.amazon.client import SpApiClient
-    from domain.amazon.config import Region, StoreCredentials
-    from domain.amazon.errors import MalformedPayloadError
+    from skuport.domain.amazon.client import SpApiClient
+    from skuport.domain.amazon.config import Region, StoreCredentials
+    from skuport.domain.amazon.errors import MalformedPayloadError
 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/token"):

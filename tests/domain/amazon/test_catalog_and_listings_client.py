@@ -7,16 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from domain.amazon.catalog import get_catalog_item, search_catalog_items
-from domain.amazon.errors import SpApiError
-from domain.amazon.listings import (
+from skuport.domain.amazon.catalog_items import get_catalog_item, search_catalog_items
+from skuport.domain.amazon.errors import SpApiError
+from skuport.domain.amazon.listings import (
     delete_listings_item,
     get_listings_item,
     patch_listings_item,
     put_listings_item,
     stock_patch,
 )
-from domain.amazon.sellers import get_marketplace_participations
+from skuport.domain.amazon.sellers import get_marketplace_participations
 
 US = "ATVPDKIKX0DER"
 

@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from domain.amazon import feeds, reports
-from domain.amazon.errors import SpApiError
-from domain.amazon.finances import (
+from skuport.domain.amazon import feeds, reports
+from skuport.domain.amazon.errors import SpApiError
+from skuport.domain.amazon.finances import (
     iter_financial_event_groups,
     iter_financial_events,
     list_transactions,
 )
-from domain.amazon.listings import get_listings_item, stock_patch
+from skuport.domain.amazon.listings import get_listings_item, stock_patch
 
 US = "ATVPDKIKX0DER"
 DE = "A1PA6795UKMFR9"
@@ -203,7 +203,7 @@ async def test_transactions_of_a_payout_sum_to_its_events(make_client, sandbox):
 
 
 async def test_an_unknown_document_url_is_a_clear_amazon_error(make_client):
-    from domain.amazon.errors import AmazonError
+    from skuport.domain.amazon.errors import AmazonError
 
     client = make_client()
     document = feeds.Document("nope", "http://sandbox.test/_sandbox/documents/nope")
@@ -212,7 +212,7 @@ async def test_an_unknown_document_url_is_a_clear_amazon_error(make_client):
 
 
 async def test_an_orders_money_is_found_by_order_id_in_both_apis(make_client, sandbox, na_seller):
-    from domain.amazon.finances import list_financial_events_by_order_id
+    from skuport.domain.amazon.finances import list_financial_events_by_order_id
 
     client = make_client()
     order = next(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from domain.amazon import reports
-from domain.amazon.orders import iter_orders
-from server.sandbox.seed_orders import make_order
+from skuport.domain.amazon import reports
+from skuport.domain.amazon.orders import iter_orders
+from skuport.sandbox.seed_orders import make_order
 
 US = "ATVPDKIKX0DER"
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from domain.amazon import feeds, reports
-from domain.amazon.errors import MalformedPayloadError
-from domain.amazon.listings import iter_listings_items
-from domain.amazon.orders import iter_orders
-from domain.amazon.sellers import get_marketplace_participations
-from server.sandbox.faults import Fault
+from skuport.domain.amazon import feeds, reports
+from skuport.domain.amazon.errors import MalformedPayloadError
+from skuport.domain.amazon.listings import iter_listings_items
+from skuport.domain.amazon.orders import iter_orders
+from skuport.domain.amazon.sellers import get_marketplace_participations
+from skuport.sandbox.faults import Fault
 
 US = "ATVPDKIKX0DER"
 

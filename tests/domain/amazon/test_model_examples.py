@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from domain.amazon import catalog, feeds, finances, listings, orders, reports, sellers
+from skuport.domain.amazon import catalog_items as catalog
+from skuport.domain.amazon import feeds, finances, listings, orders, reports, sellers
 
 MODELS = Path(__file__).resolve().parents[2] / "data" / "spapi"
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.amazon.errors import MalformedPayloadError, SpApiError
-from domain.amazon.orders import FulfillmentStatus, get_order, iter_orders, search_orders
-from domain.amazon.orders_v0 import Package, ShippedItem, confirm_shipment
-from server.sandbox.faults import Fault
+from skuport.domain.amazon.errors import MalformedPayloadError, SpApiError
+from skuport.domain.amazon.orders import FulfillmentStatus, get_order, iter_orders, search_orders
+from skuport.domain.amazon.orders_v0 import Package, ShippedItem, confirm_shipment
+from skuport.sandbox.faults import Fault
 
 ALL = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "PACKAGES")
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from domain.db import DatabaseConfigError, Money, UTCDateTime, create_engine
-from domain.db.migrate import differences, is_up_to_date
+from skuport.domain.db import DatabaseConfigError, Money, UTCDateTime, create_engine
+from skuport.domain.db.migrate import differences, is_up_to_date
 
 
 def test_money_is_stored_exactly_as_a_scaled_integer():

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from domain.clock import ManualClock
-from domain.events import EventBus
-from domain.jobs import (
+from skuport.domain.clock import ManualClock
+from skuport.domain.events import EventBus
+from skuport.domain.jobs import (
     DailyAt,
     Every,
     JobContext,
@@ -20,7 +20,7 @@ from domain.jobs import (
     RunStatus,
     Trigger,
 )
-from domain.jobs.housekeeping import HOUSEKEEPING
+from skuport.domain.jobs.housekeeping import HOUSEKEEPING
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

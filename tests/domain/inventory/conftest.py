@@ -10,16 +10,23 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.base import Base
-from domain.inventory.catalog.service import create_product
-from domain.inventory.models import Account, AccountKind, Customer, Location, PriceTier, TaxRule
-from domain.inventory.reference.service import (
+from skuport.domain.db.base import Base
+from skuport.domain.inventory.models import (
+    Account,
+    AccountKind,
+    Customer,
+    Location,
+    PriceTier,
+    TaxRule,
+)
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import (
     create_account,
     create_customer,
     create_price_tier,
     create_tax_rule,
 )
-from domain.inventory.stock.service import create_location
+from skuport.domain.inventory.stock.service import create_location
 
 
 @dataclass

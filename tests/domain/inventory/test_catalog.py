@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.families import add_variant, create_family, get_family
-from domain.inventory.catalog.service import (
+from skuport.domain.inventory.errors import DuplicateName, DuplicateSku, InvalidValue, NotFound
+from skuport.domain.inventory.models import Brand, Category, ProductType
+from skuport.domain.inventory.products.families import add_variant, create_family, get_family
+from skuport.domain.inventory.products.service import (
     KitLine,
     create_product,
     find_product_by_sku,
@@ -18,9 +20,7 @@ from domain.inventory.catalog.service import (
     set_product_price,
     update_product,
 )
-from domain.inventory.errors import DuplicateName, DuplicateSku, InvalidValue, NotFound
-from domain.inventory.models import Brand, Category, ProductType
-from domain.inventory.reference.service import create_supplier
+from skuport.domain.inventory.reference.service import create_supplier
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.models import StockCheckpoint
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock import ledger
-from domain.inventory.stock.ledger import figures_for
-from domain.inventory.stock.service import adjust_stock, receive_stock, stock_figures
+from skuport.domain.inventory.models import StockCheckpoint
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock import ledger
+from skuport.domain.inventory.stock.ledger import figures_for
+from skuport.domain.inventory.stock.service import adjust_stock, receive_stock, stock_figures
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

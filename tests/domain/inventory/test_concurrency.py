@@ -12,14 +12,14 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.db import transaction
-from domain.inventory.errors import InvalidValue
-from domain.inventory.models import InvoiceStatus, StageStatus
-from domain.inventory.sales.fulfilment import pick_sale
-from domain.inventory.sales.invoicing import invoice_sale, record_payment
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.stock.service import receive_stock, stock_at
+from skuport.domain.db import transaction
+from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.inventory.models import InvoiceStatus, StageStatus
+from skuport.domain.inventory.sales.fulfilment import pick_sale
+from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.stock.service import receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

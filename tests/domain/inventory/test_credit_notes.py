@@ -7,15 +7,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.service import KitLine, create_product
-from domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.models import ChargeKind, InvoiceStatus, MovementKind, ProductType
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.invoicing import invoice_sale, record_payment
-from domain.inventory.sales.lines import ChargeLine, ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.models import ChargeKind, InvoiceStatus, MovementKind, ProductType
+from skuport.domain.inventory.products.service import KitLine, create_product
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 

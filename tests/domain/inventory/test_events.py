@@ -7,18 +7,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.db import transaction
-from domain.events import EventBus
-from domain.inventory.events import (
+from skuport.domain.db import transaction
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.events import (
     AvailabilityChanged,
     publish_availability_changes,
     publishing_transaction,
 )
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.sales.voiding import void_sale
-from domain.inventory.stock.service import receive_stock
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.domain.inventory.stock.service import receive_stock
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

@@ -7,16 +7,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.models import ChargeKind, InvoiceStatus, PaymentStatus
-from domain.inventory.sales.invoicing import (
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.models import ChargeKind, InvoiceStatus, PaymentStatus
+from skuport.domain.inventory.sales.invoicing import (
     authorise_invoice,
     get_invoice,
     invoice_sale,
     record_payment,
 )
-from domain.inventory.sales.lines import ChargeLine, ProductLine
-from domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine
+from skuport.domain.inventory.sales.service import create_sale
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 

@@ -7,16 +7,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.service import KitLine, create_product
-from domain.inventory.errors import InvalidValue
-from domain.inventory.models import ProductType, PurchaseOrderStatus
-from domain.inventory.purchasing.service import drop_ship_orders_of_sale
-from domain.inventory.reference.service import create_supplier
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.sales.voiding import void_sale
-from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.inventory.models import ProductType, PurchaseOrderStatus
+from skuport.domain.inventory.products.service import KitLine, create_product
+from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale
+from skuport.domain.inventory.reference.service import create_supplier
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

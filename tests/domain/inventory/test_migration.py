@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db.migrate import differences
+from skuport.domain.db.migrate import differences
 
 
 def _table_name(diff: Any) -> str:

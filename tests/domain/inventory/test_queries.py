@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.models import AccountKind, InvoiceStatus, SaleStatus
-from domain.inventory.reference.service import (
+from skuport.domain.inventory.models import AccountKind, InvoiceStatus, SaleStatus
+from skuport.domain.inventory.reference.service import (
     create_customer,
     create_supplier,
     list_accounts,
@@ -16,10 +16,10 @@ from domain.inventory.reference.service import (
     list_tax_rules,
     select_customers,
 )
-from domain.inventory.sales.invoicing import invoice_sale, select_invoices
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale, select_sales
-from domain.inventory.sales.voiding import void_sale
+from skuport.domain.inventory.sales.invoicing import invoice_sale, select_invoices
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale, select_sales
+from skuport.domain.inventory.sales.voiding import void_sale
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

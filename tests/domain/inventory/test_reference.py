@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.errors import DuplicateName, InvalidValue, NotFound
-from domain.inventory.models import AccountKind, Customer
-from domain.inventory.reference.service import (
+from skuport.domain.inventory.errors import DuplicateName, InvalidValue, NotFound
+from skuport.domain.inventory.models import AccountKind, Customer
+from skuport.domain.inventory.reference.service import (
     Address,
     create_account,
     create_customer,

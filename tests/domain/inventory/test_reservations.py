@@ -7,19 +7,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events import EventBus
-from domain.inventory.catalog.service import KitLine, create_product
-from domain.inventory.errors import NotFound
-from domain.inventory.events import AvailabilityChanged, publish_availability_changes
-from domain.inventory.models import ProductType
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.reservations import (
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.errors import NotFound
+from skuport.domain.inventory.events import AvailabilityChanged, publish_availability_changes
+from skuport.domain.inventory.models import ProductType
+from skuport.domain.inventory.products.service import KitLine, create_product
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.reservations import (
     release_reservation,
     reserve_stock,
     reserved_stock,
 )
-from domain.inventory.stock.service import receive_stock, stock_at
+from skuport.domain.inventory.stock.service import receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 ORDER = "amazon:111-2223334-5556667"

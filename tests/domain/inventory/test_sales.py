@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.service import create_product
-from domain.inventory.errors import InvalidState, InvalidValue, NotFound
-from domain.inventory.models import (
+from skuport.domain.inventory.errors import InvalidState, InvalidValue, NotFound
+from skuport.domain.inventory.models import (
     ChargeKind,
     InvoiceStatus,
     MovementKind,
@@ -17,19 +16,20 @@ from domain.inventory.models import (
     SaleStatus,
     StageStatus,
 )
-from domain.inventory.reference.service import Address
-from domain.inventory.sales.fulfilment import (
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.reference.service import Address
+from skuport.domain.inventory.sales.fulfilment import (
     FulfilmentMode,
     fulfil_sale,
     pack_sale,
     pick_sale,
     ship_sale,
 )
-from domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
-from domain.inventory.sales.lines import ChargeLine, ProductLine, ServiceLine
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import void_sale
-from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from skuport.domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, ServiceLine
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 

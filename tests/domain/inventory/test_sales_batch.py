@@ -6,20 +6,20 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.db import transaction
-from domain.inventory.catalog.service import KitLine, create_product
-from domain.inventory.errors import InvalidValue, NotFound
-from domain.inventory.models import InvoiceStatus, ProductType
-from domain.inventory.purchasing.service import drop_ship_orders_of_sale
-from domain.inventory.reference.service import create_supplier
-from domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
-from domain.inventory.sales.lines import ChargeLine, ProductLine
-from domain.inventory.sales.models import StageStatus
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import void_sale
-from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from skuport.domain.db import transaction
+from skuport.domain.inventory.errors import InvalidValue, NotFound
+from skuport.domain.inventory.models import InvoiceStatus, ProductType
+from skuport.domain.inventory.products.service import KitLine, create_product
+from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale
+from skuport.domain.inventory.reference.service import create_supplier
+from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine
+from skuport.domain.inventory.sales.models import StageStatus
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.sales.voiding import void_sale
+from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 from tests.domain.inventory.test_statement_counts import counted_statements
 

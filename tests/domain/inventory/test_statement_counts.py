@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.db import transaction
-from domain.inventory.models import InvoiceStatus
-from domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from domain.inventory.sales.invoicing import invoice_sale, record_payment
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.service import create_sale
-from domain.inventory.stock.service import receive_stock
+from skuport.domain.db import transaction
+from skuport.domain.inventory.models import InvoiceStatus
+from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
+from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.stock.service import receive_stock
 from tests.domain.inventory.conftest import Shop, stock_product
 
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.inventory.catalog.service import create_product
-from domain.inventory.errors import DuplicateName, InsufficientStock, InvalidValue, NotFound
-from domain.inventory.models import MovementKind, ProductType
-from domain.inventory.stock.service import (
+from skuport.domain.inventory.errors import DuplicateName, InsufficientStock, InvalidValue, NotFound
+from skuport.domain.inventory.models import MovementKind, ProductType
+from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.stock.service import (
     adjust_stock,
     count_stock,
     create_location,

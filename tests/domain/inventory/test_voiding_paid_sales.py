@@ -7,25 +7,30 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events import EventBus
-from domain.inventory.catalog.service import KitLine, create_product
-from domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from domain.inventory.errors import InvalidState, InvalidValue
-from domain.inventory.events import AvailabilityChanged, publish_availability_changes
-from domain.inventory.models import InvoiceStatus, MovementKind, ProductType, SaleStatus
-from domain.inventory.sales.fulfilment import (
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
+from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.inventory.events import AvailabilityChanged, publish_availability_changes
+from skuport.domain.inventory.models import InvoiceStatus, MovementKind, ProductType, SaleStatus
+from skuport.domain.inventory.products.service import KitLine, create_product
+from skuport.domain.inventory.sales.fulfilment import (
     FulfilmentMode,
     fulfil_sale,
     pack_sale,
     pick_sale,
     ship_sale,
 )
-from domain.inventory.sales.invoicing import find_invoice, get_invoice, invoice_sale, record_payment
-from domain.inventory.sales.lines import ProductLine
-from domain.inventory.sales.models import PaymentStatus
-from domain.inventory.sales.service import create_sale, get_sale
-from domain.inventory.sales.voiding import release_unshipped, void_sale
-from domain.inventory.stock.service import list_movements, receive_stock, stock_at
+from skuport.domain.inventory.sales.invoicing import (
+    find_invoice,
+    get_invoice,
+    invoice_sale,
+    record_payment,
+)
+from skuport.domain.inventory.sales.lines import ProductLine
+from skuport.domain.inventory.sales.models import PaymentStatus
+from skuport.domain.inventory.sales.service import create_sale, get_sale
+from skuport.domain.inventory.sales.voiding import release_unshipped, void_sale
+from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from domain.amazon.orders import FulfillmentStatus
-from domain.orders.source import orders_from_report
+from skuport.domain.amazon.orders import FulfillmentStatus
+from skuport.domain.orders.source import orders_from_report
 
 
 def row(**values: str) -> dict[str, str]:

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from domain.amazon.orders import Address, Breakdown, FulfillmentStatus, Order, OrderItem
-from domain.amazon.parsing import Money
-from domain.orders.capture import Match, _charges, _eu_rule, _line
-from domain.orders.models import ChargeKind
-from domain.stores.models import Region
+from skuport.domain.amazon.orders import Address, Breakdown, FulfillmentStatus, Order, OrderItem
+from skuport.domain.amazon.parsing import Money
+from skuport.domain.orders.capture import Match, _charges, _eu_rule, _line
+from skuport.domain.orders.models import ChargeKind
+from skuport.domain.stores.models import Region
 
 LINE, CHARGE, FREE, DE, PRODUCT = 1, 2, 3, 4, 5
 

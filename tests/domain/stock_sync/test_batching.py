@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from domain.events import EventBus
-from domain.inventory.events import AvailabilityChanged
-from domain.orders.events import OrdersDownloaded
-from domain.stock_sync.quantities import whole_units
-from domain.stock_sync.scheduled import QUEUE, STOCK_PUSH_CHANGES
-from domain.stock_sync.shipments import carrier_code
-from domain.stock_sync.wiring import subscribe
+from skuport.domain.events import EventBus
+from skuport.domain.inventory.events import AvailabilityChanged
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.stock_sync.quantities import whole_units
+from skuport.domain.stock_sync.scheduled import QUEUE, STOCK_PUSH_CHANGES
+from skuport.domain.stock_sync.shipments import carrier_code
+from skuport.domain.stock_sync.wiring import subscribe
 
 
 class FakeRunner:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import domain.db.types
+import skuport.domain.db.types
 
 revision: str = "3935008d2edd"
 down_revision: str | None = "7c1e2f3a9b10"
@@ -26,10 +26,10 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("location_id", sa.Integer(), nullable=False),
         sa.Column("upto_movement_id", sa.Integer(), nullable=False),
-        sa.Column("on_hand", domain.db.types.Quantity(), nullable=False),
-        sa.Column("allocated", domain.db.types.Quantity(), nullable=False),
-        sa.Column("picked", domain.db.types.Quantity(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("on_hand", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("allocated", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("picked", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["location_id"],
             ["inv_locations.id"],

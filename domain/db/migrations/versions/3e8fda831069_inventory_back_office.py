@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import domain.db.types
+import skuport.domain.db.types
 
 revision: str = "3e8fda831069"
 down_revision: str | None = "9f788c2f081a"
@@ -38,7 +38,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_accounts")),
         sa.UniqueConstraint("code", name=op.f("uq_inv_accounts_code")),
     )
@@ -46,7 +46,7 @@ def upgrade() -> None:
         "inv_brands",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_brands")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_brands_name")),
     )
@@ -54,7 +54,7 @@ def upgrade() -> None:
         "inv_categories",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_categories")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_categories_name")),
     )
@@ -62,7 +62,7 @@ def upgrade() -> None:
         "inv_locations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_locations")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_locations_name")),
     )
@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_price_tiers")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_price_tiers_name")),
     )
@@ -83,7 +83,7 @@ def upgrade() -> None:
         sa.Column("option1_name", sa.String(length=100), nullable=False),
         sa.Column("option2_name", sa.String(length=100), nullable=False),
         sa.Column("option3_name", sa.String(length=100), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_product_families")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_product_families_name")),
     )
@@ -96,7 +96,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=50), nullable=False),
         sa.Column("address", sa.JSON(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_suppliers")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_suppliers_name")),
     )
@@ -104,10 +104,10 @@ def upgrade() -> None:
         "inv_tax_rules",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("rate", domain.db.types.Quantity(), nullable=False),
+        sa.Column("rate", skuport.domain.db.types.Quantity(), nullable=False),
         sa.Column("inclusive", sa.Boolean(), nullable=False),
         sa.Column("tax_free", sa.Boolean(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inv_tax_rules")),
         sa.UniqueConstraint("name", name=op.f("uq_inv_tax_rules_name")),
     )
@@ -123,7 +123,7 @@ def upgrade() -> None:
         sa.Column("price_tier_id", sa.Integer(), nullable=True),
         sa.Column("tax_rule_id", sa.Integer(), nullable=True),
         sa.Column("revenue_account_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["price_tier_id"],
             ["inv_price_tiers.id"],
@@ -155,10 +155,10 @@ def upgrade() -> None:
         sa.Column("category_id", sa.Integer(), nullable=True),
         sa.Column("brand_id", sa.Integer(), nullable=True),
         sa.Column("barcode", sa.String(length=50), nullable=False),
-        sa.Column("weight_kg", domain.db.types.Quantity(), nullable=True),
-        sa.Column("length_cm", domain.db.types.Quantity(), nullable=True),
-        sa.Column("width_cm", domain.db.types.Quantity(), nullable=True),
-        sa.Column("height_cm", domain.db.types.Quantity(), nullable=True),
+        sa.Column("weight_kg", skuport.domain.db.types.Quantity(), nullable=True),
+        sa.Column("length_cm", skuport.domain.db.types.Quantity(), nullable=True),
+        sa.Column("width_cm", skuport.domain.db.types.Quantity(), nullable=True),
+        sa.Column("height_cm", skuport.domain.db.types.Quantity(), nullable=True),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("image_urls", sa.JSON(), nullable=False),
         sa.Column("default_tax_rule_id", sa.Integer(), nullable=True),
@@ -169,7 +169,7 @@ def upgrade() -> None:
         sa.Column("option1_value", sa.String(length=100), nullable=False),
         sa.Column("option2_value", sa.String(length=100), nullable=False),
         sa.Column("option3_value", sa.String(length=100), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["brand_id"], ["inv_brands.id"], name=op.f("fk_inv_products_brand_id_inv_brands")
         ),
@@ -210,7 +210,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kit_id", sa.Integer(), nullable=False),
         sa.Column("component_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
         sa.ForeignKeyConstraint(
             ["component_id"],
             ["inv_products.id"],
@@ -232,7 +232,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("price_tier_id", sa.Integer(), nullable=False),
-        sa.Column("price", domain.db.types.Money(), nullable=False),
+        sa.Column("price", skuport.domain.db.types.Money(), nullable=False),
         sa.ForeignKeyConstraint(
             ["price_tier_id"],
             ["inv_price_tiers.id"],
@@ -261,7 +261,7 @@ def upgrade() -> None:
         sa.Column("sales_rep", sa.String(length=200), nullable=False),
         sa.Column("revenue_account_id", sa.Integer(), nullable=True),
         sa.Column("reference", sa.String(length=200), nullable=False),
-        sa.Column("ordered_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ordered_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("billing_name", sa.String(length=200), nullable=False),
         sa.Column("shipping_address", sa.JSON(), nullable=False),
         sa.Column(
@@ -305,9 +305,9 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("voided_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("void_reason", sa.String(length=400), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["inv_customers.id"],
@@ -347,7 +347,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("ship_to", sa.JSON(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["sale_id"], ["inv_sales.id"], name=op.f("fk_inv_drop_ship_orders_sale_id_inv_sales")
         ),
@@ -377,12 +377,14 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("invoice_date", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "invoice_date", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("subtotal", domain.db.types.Money(), nullable=False),
-        sa.Column("tax_total", domain.db.types.Money(), nullable=False),
-        sa.Column("total", domain.db.types.Money(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("subtotal", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax_total", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("total", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["sale_id"], ["inv_sales.id"], name=op.f("fk_inv_invoices_sale_id_inv_sales")
         ),
@@ -416,14 +418,14 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=True),
         sa.Column("sku", sa.String(length=100), nullable=False),
         sa.Column("description", sa.String(length=400), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
-        sa.Column("unit_price", domain.db.types.Money(), nullable=False),
-        sa.Column("discount_percent", domain.db.types.Quantity(), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("unit_price", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("discount_percent", skuport.domain.db.types.Quantity(), nullable=False),
         sa.Column("tax_rule_id", sa.Integer(), nullable=False),
         sa.Column("tax_given", sa.Boolean(), nullable=False),
-        sa.Column("net", domain.db.types.Money(), nullable=False),
-        sa.Column("tax", domain.db.types.Money(), nullable=False),
-        sa.Column("total", domain.db.types.Money(), nullable=False),
+        sa.Column("net", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("total", skuport.domain.db.types.Money(), nullable=False),
         sa.Column("revenue_account_id", sa.Integer(), nullable=True),
         sa.Column("drop_ship", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -455,8 +457,8 @@ def upgrade() -> None:
         sa.Column("sale_id", sa.Integer(), nullable=False),
         sa.Column("carrier", sa.String(length=100), nullable=False),
         sa.Column("tracking_number", sa.String(length=100), nullable=False),
-        sa.Column("shipped_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("shipped_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["sale_id"], ["inv_sales.id"], name=op.f("fk_inv_shipments_sale_id_inv_sales")
         ),
@@ -473,10 +475,10 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=400), nullable=False),
         sa.Column("restock", sa.Boolean(), nullable=False),
         sa.Column("location_id", sa.Integer(), nullable=True),
-        sa.Column("subtotal", domain.db.types.Money(), nullable=False),
-        sa.Column("tax_total", domain.db.types.Money(), nullable=False),
-        sa.Column("total", domain.db.types.Money(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("subtotal", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax_total", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("total", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["invoice_id"],
             ["inv_invoices.id"],
@@ -504,7 +506,7 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("sale_line_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["inv_drop_ship_orders.id"],
@@ -532,10 +534,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("invoice_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("amount", domain.db.types.Money(), nullable=False),
-        sa.Column("paid_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("amount", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("paid_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reference", sa.String(length=200), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["inv_accounts.id"],
@@ -558,10 +560,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("credit_note_id", sa.Integer(), nullable=False),
         sa.Column("sale_line_id", sa.Integer(), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
-        sa.Column("net", domain.db.types.Money(), nullable=False),
-        sa.Column("tax", domain.db.types.Money(), nullable=False),
-        sa.Column("total", domain.db.types.Money(), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("net", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("total", skuport.domain.db.types.Money(), nullable=False),
         sa.ForeignKeyConstraint(
             ["credit_note_id"],
             ["inv_credit_notes.id"],
@@ -604,15 +606,15 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("on_hand_delta", domain.db.types.Quantity(), nullable=False),
-        sa.Column("allocated_delta", domain.db.types.Quantity(), nullable=False),
-        sa.Column("picked_delta", domain.db.types.Quantity(), nullable=False),
+        sa.Column("on_hand_delta", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("allocated_delta", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("picked_delta", skuport.domain.db.types.Quantity(), nullable=False),
         sa.Column("reason", sa.String(length=400), nullable=False),
         sa.Column("reference", sa.String(length=200), nullable=True),
         sa.Column("sale_id", sa.Integer(), nullable=True),
         sa.Column("sale_line_id", sa.Integer(), nullable=True),
         sa.Column("credit_note_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["credit_note_id"],
             ["inv_credit_notes.id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import domain.db.types
+import skuport.domain.db.types
 
 revision: str = "426ca04d71a6"
 down_revision: str | None = "3e8fda831069"
@@ -63,8 +63,10 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("connected_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "connected_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")),
         sa.UniqueConstraint("name", name=op.f("uq_stores_name")),
     )
@@ -148,9 +150,9 @@ def upgrade() -> None:
             sa.Enum("fbm", "fba", name="fulfilment", native_enum=False, length=20),
             nullable=False,
         ),
-        sa.Column("price", domain.db.types.Money(), nullable=True),
+        sa.Column("price", skuport.domain.db.types.Money(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=True),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=True),
         sa.Column("brand", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=200), nullable=False),
         sa.Column("catalog_family_id", sa.Integer(), nullable=True),
@@ -164,9 +166,13 @@ def upgrade() -> None:
             ),
             nullable=True,
         ),
-        sa.Column("first_seen_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("canceled_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "first_seen_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "last_seen_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("canceled_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sync_token", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["catalog_family_id"],

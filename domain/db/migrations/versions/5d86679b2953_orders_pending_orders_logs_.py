@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import domain.db.types
+import skuport.domain.db.types
 
 revision: str = "5d86679b2953"
 down_revision: str | None = "426ca04d71a6"
@@ -29,8 +29,12 @@ def upgrade() -> None:
         sa.Column("stage", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.String(length=60), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("first_seen_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "first_seen_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "last_seen_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["store_id"],
@@ -49,8 +53,8 @@ def upgrade() -> None:
         sa.Column("store_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["store_id"],
             ["stores.id"],
@@ -68,7 +72,9 @@ def upgrade() -> None:
     op.create_table(
         "order_watermarks",
         sa.Column("store_id", sa.Integer(), nullable=False),
-        sa.Column("updated_up_to", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "updated_up_to", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["store_id"],
             ["stores.id"],
@@ -83,8 +89,8 @@ def upgrade() -> None:
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("marketplace_id", sa.String(length=20), nullable=False),
         sa.Column("seller_sku", sa.String(length=200), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
-        sa.Column("pushed_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("pushed_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["store_id"],
             ["stores.id"],
@@ -105,8 +111,8 @@ def upgrade() -> None:
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("amazon_order_id", sa.String(length=40), nullable=False),
         sa.Column("seller_sku", sa.String(length=200), nullable=False),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
-        sa.Column("seen_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("seen_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["store_id"],
             ["stores.id"],
@@ -133,9 +139,15 @@ def upgrade() -> None:
             sa.Enum("fbm", "fba", name="orderfulfilment", native_enum=False, length=30),
             nullable=False,
         ),
-        sa.Column("purchased_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("amazon_updated_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("captured_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "purchased_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "amazon_updated_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "captured_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column(
             "state",
             sa.Enum(
@@ -202,7 +214,9 @@ def upgrade() -> None:
             sa.Enum("fbm", "fba", name="orderfulfilment", native_enum=False, length=30),
             nullable=False,
         ),
-        sa.Column("purchased_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "purchased_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("buyer_name", sa.String(length=200), nullable=False),
         sa.Column("billing_name", sa.String(length=200), nullable=False),
@@ -212,7 +226,7 @@ def upgrade() -> None:
         sa.Column("location_id", sa.Integer(), nullable=True),
         sa.Column("reservation", sa.String(length=100), nullable=False),
         sa.Column("tax_inclusive", sa.Boolean(), nullable=False),
-        sa.Column("total", domain.db.types.Money(), nullable=False),
+        sa.Column("total", skuport.domain.db.types.Money(), nullable=False),
         sa.Column("paid", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["location_id"],
@@ -255,8 +269,8 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("amount", domain.db.types.Money(), nullable=False),
-        sa.Column("tax_amount", domain.db.types.Money(), nullable=False),
+        sa.Column("amount", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax_amount", skuport.domain.db.types.Money(), nullable=False),
         sa.Column("tax_rule_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["pending_order_id"],
@@ -288,10 +302,10 @@ def upgrade() -> None:
         sa.Column("asin", sa.String(length=20), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=True),
-        sa.Column("quantity", domain.db.types.Quantity(), nullable=False),
-        sa.Column("unit_price", domain.db.types.Money(), nullable=False),
-        sa.Column("line_total", domain.db.types.Money(), nullable=False),
-        sa.Column("tax_amount", domain.db.types.Money(), nullable=False),
+        sa.Column("quantity", skuport.domain.db.types.Quantity(), nullable=False),
+        sa.Column("unit_price", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("line_total", skuport.domain.db.types.Money(), nullable=False),
+        sa.Column("tax_amount", skuport.domain.db.types.Money(), nullable=False),
         sa.Column("tax_rule_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["pending_order_id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import domain.db.types
+import skuport.domain.db.types
 
 revision: str = "9f788c2f081a"
 down_revision: str | None = None
@@ -39,9 +39,11 @@ def upgrade() -> None:
         ),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=12), nullable=False),
-        sa.Column("last_used_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "last_used_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("revoked_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
@@ -51,7 +53,7 @@ def upgrade() -> None:
         sa.Column("job_name", sa.String(length=100), nullable=False),
         sa.Column("target", sa.String(length=100), nullable=False),
         sa.Column("slot", sa.String(length=100), nullable=False),
-        sa.Column("claimed_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
         sa.UniqueConstraint(
             "job_name", "target", "slot", name=op.f("uq_job_runs_job_name_target_slot")
@@ -76,15 +78,17 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("window_start", domain.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("window_end", domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "window_start", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("window_end", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("processed", sa.Integer(), nullable=False),
         sa.Column("skipped", sa.Integer(), nullable=False),
         sa.Column("cancelled", sa.Integer(), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("started_at", domain.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", domain.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", skuport.domain.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["job_run_id"],

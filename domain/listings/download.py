@@ -1,0 +1,385 @@
+"""Catalog download (CA-1 … CA-5, CA-8 … CA-10, ST-8, ST-9): Amazon's listings into our catalog.
+
+The download reads every enabled marketplace's listings report and the items' details, then
+applies them in small transactions: entries are upserted by (marketplace, seller SKU, ASIN),
+products are found by link, then by SKU, and created only when the settings allow. Running it
+again after an interruption converges to the same catalog: nothing is keyed on the attempt.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from skuport.domain.amazon.catalog_items import CatalogItem
+from skuport.domain.clock import Clock
+from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.inventory.products.models import Product
+from skuport.domain.jobs.runner import RunRecorder
+from skuport.domain.listings.facts import ProductFacts, Variation, facts_of, variation_of
+from skuport.domain.listings.linking import (
+    KnownProducts,
+    LinkPolicy,
+    apply_facts_as_master,
+    fill_missing_price,
+    match_or_create,
+)
+from skuport.domain.listings.models import CatalogEntry, CatalogFamily, CatalogStatus
+from skuport.domain.listings.source import ListingRow, catalog_items, listings_report, parse_listing
+from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.stores.models import MatchProducts
+from skuport.domain.stores.service import get_store
+
+BATCH = 250
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A report row with what Amazon's catalog says about it."""
+
+    row: ListingRow
+    facts: ProductFacts
+    variation: Variation | None
+    parent_title: str | None
+
+
+@dataclass
+class DownloadSummary:
+    """What a download did, per the operation log's counts."""
+
+    listings: int = 0
+    new_entries: int = 0
+    linked: int = 0
+    created_products: int = 0
+    updated_products: int = 0
+    canceled: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: DownloadSummary) -> None:
+        """Count in what another part of the download did."""
+        self.listings += other.listings
+        self.new_entries += other.new_entries
+        self.linked += other.linked
+        self.created_products += other.created_products
+        self.updated_products += other.updated_products
+        self.canceled += other.canceled
+        self.skipped += other.skipped
+
+    def describe(self) -> str:
+        return (
+            f"{self.listings} listings: {self.new_entries} new, {self.linked} linked, "
+            f"{self.created_products} products created, {self.updated_products} updated, "
+            f"{self.canceled} canceled, {len(self.skipped)} skipped"
+        )
+
+
+@dataclass(frozen=True)
+class MarketplaceTarget:
+    marketplace_id: str
+    code: str
+    currency: str
+    price_tier_id: int | None
+
+
+def listings_of(rows: Sequence[ListingRow], items: dict[str, CatalogItem]) -> list[Listing]:
+    """Join report rows with catalog details; families' children sorted after their parent."""
+    listings = []
+    for row in rows:
+        item = items.get(row.asin)
+        facts = facts_of(item, seller_sku=row.seller_sku, asin=row.asin, title=row.title)
+        variation, parent_title = None, None
+        if item is not None and item.parent_asins:
+            parent = items.get(item.parent_asins[0])
+            if parent is not None:
+                variation = variation_of(item, parent)
+                parent_title = parent.name or parent.asin
+        listings.append(Listing(row, facts, variation, parent_title))
+    return sorted(
+        listings,
+        key=lambda lst: (lst.variation.parent_asin if lst.variation else "", lst.row.asin),
+    )
+
+
+async def download_catalog(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    gateway: AmazonGateway,
+    clock: Clock,
+    store_id: int,
+    run: RunRecorder | None = None,
+) -> DownloadSummary:
+    """Download every listing of the store's enabled marketplaces into its catalog."""
+    async with sessions() as session:
+        store = await get_store(session, store_id=store_id)
+        settings = store.settings
+        policy = LinkPolicy(
+            automatic=settings.match_products is MatchProducts.BY_SKU,
+            create_missing=settings.create_product_if_not_found,
+            amazon_is_master=settings.amazon_is_master,
+            tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
+        )
+        targets = [
+            MarketplaceTarget(
+                m.marketplace_id, m.marketplace.code, m.marketplace.currency, m.price_tier_id
+            )
+            for m in sorted(store.marketplaces, key=lambda m: m.marketplace.code)
+            if m.enabled
+        ]
+        client = gateway.client_for(store)
+    summary = DownloadSummary()
+    for target in targets:
+        token = uuid.uuid4().hex
+        raw = await listings_report(client, target.marketplace_id, sleep=gateway.sleep)
+        rows = []
+        for number, raw_row in enumerate(raw, start=1):
+            parsed = parse_listing(target.marketplace_id, raw_row)
+            if parsed is None:
+                summary.skipped.append((f"{target.code} row {number}", "the listing has no ASIN"))
+                continue
+            rows.append(parsed)
+        items = await catalog_items(client, target.marketplace_id, [r.asin for r in rows])
+        parents = {i.parent_asins[0] for i in items.values() if i.parent_asins} - items.keys()
+        items.update(await catalog_items(client, target.marketplace_id, parents))
+        listings = listings_of(rows, items)
+        for start in range(0, len(listings), BATCH):
+            batch = listings[start : start + BATCH]
+            summary.add(await _store_batch(sessions, store_id, target, policy, batch, token, clock))
+            if run is not None:
+                run.processed = summary.listings
+                done = min(start + BATCH, len(listings))
+                await run.progress(f"{target.code}: {done} of {len(listings)} listings")
+        async with sessions() as session, session.begin():
+            summary.canceled += await _cancel_unseen(
+                session, store_id, target.marketplace_id, token, clock.now()
+            )
+    if run is not None:
+        run.processed = summary.listings
+        run.cancelled = summary.canceled
+        for item, reason in summary.skipped:
+            run.skip(item, reason)
+        run.message = summary.describe()
+    return summary
+
+
+async def _store_batch(
+    sessions: async_sessionmaker[AsyncSession],
+    store_id: int,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    batch: list[Listing],
+    token: str,
+    clock: Clock,
+) -> DownloadSummary:
+    """One batch in one transaction; what it did, counted only once it is committed."""
+    for _attempt in (1, 2):
+        done = DownloadSummary(listings=len(batch))
+        try:
+            async with sessions() as session, session.begin():
+                await _apply(session, store_id, target, policy, batch, token, clock.now(), done)
+            return done
+        except IntegrityError:
+            # Another store's download created the same category, brand or family a moment
+            # ago; on the second try it is found instead of created.
+            continue
+    done = DownloadSummary(listings=len(batch))
+    entries_only = replace(policy, automatic=False, amazon_is_master=False)
+    async with sessions() as session, session.begin():
+        stored = await _apply(
+            session, store_id, target, entries_only, batch, token, clock.now(), done
+        )
+    done.skipped += [
+        (_label(listing.row), "created concurrently elsewhere; run again")
+        for entry, listing in zip(stored, batch, strict=True)
+        if entry.product_id is None
+    ]
+    return done
+
+
+async def _apply(
+    session: AsyncSession,
+    store_id: int,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    batch: list[Listing],
+    token: str,
+    now: datetime,
+    summary: DownloadSummary,
+) -> list[CatalogEntry]:
+    """Upsert the batch's entries, link them to products (creating some), in a few statements."""
+    keys = [(lst.row.seller_sku, lst.row.asin) for lst in batch]
+    existing = {
+        (e.seller_sku, e.asin): e
+        for e in await session.scalars(
+            select(CatalogEntry).where(
+                CatalogEntry.store_id == store_id,
+                CatalogEntry.marketplace_id == target.marketplace_id,
+                tuple_(CatalogEntry.seller_sku, CatalogEntry.asin).in_(keys),
+            )
+        )
+    }
+    parents = {lst.variation.parent_asin for lst in batch if lst.variation is not None}
+    families = {
+        f.parent_asin: f
+        for f in await session.scalars(
+            select(CatalogFamily).where(
+                CatalogFamily.store_id == store_id, CatalogFamily.parent_asin.in_(parents)
+            )
+        )
+    }
+    entries, fresh = [], []
+    for listing in batch:
+        row = listing.row
+        entry = existing.get((row.seller_sku, row.asin))
+        if entry is None:
+            entry = CatalogEntry(
+                store_id=store_id,
+                marketplace_id=target.marketplace_id,
+                seller_sku=row.seller_sku,
+                asin=row.asin,
+                first_seen_at=now,
+                status=CatalogStatus.LISTED,
+                option_values=[],
+                details={},
+            )
+            fresh.append(entry)  # added once linked: inserted with its product, not updated
+            summary.new_entries += 1
+        _refresh(entry, listing, target, token, now)
+        if listing.variation is not None:
+            entry.family = _family(session, families, store_id, listing)
+        entries.append(entry)
+    already = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is not None]
+    matched = []
+    if policy.automatic:
+        matched = await _link_unlinked(session, store_id, target, policy, entries, batch, summary)
+    session.add_all(fresh)
+    if policy.amazon_is_master:
+        for entry, listing in [*already, *((e, lst) for e, lst, _ in matched)]:
+            await _overwrite(session, entry, listing, target, summary)
+        return entries
+    for entry, listing, product in matched:
+        try:
+            await fill_missing_price(session, product, entry.price, target.price_tier_id)
+        except InventoryError as exc:  # refused before anything was written
+            summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
+    return entries
+
+
+async def _link_unlinked(
+    session: AsyncSession,
+    store_id: int,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    entries: list[CatalogEntry],
+    batch: list[Listing],
+    summary: DownloadSummary,
+) -> list[tuple[CatalogEntry, Listing, Product]]:
+    """CA-3, CA-10: link the batch's unlinked entries; returns those matched, not created."""
+    unlinked = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is None]
+    if not unlinked:
+        return []
+    known = await KnownProducts.load(
+        session,
+        store_id=store_id,
+        asins={entry.asin for entry, _ in unlinked},
+        skus={listing.facts.sku for _, listing in unlinked},
+    )
+    outcomes = await match_or_create(
+        session,
+        entries=[(entry, listing.facts) for entry, listing in unlinked],
+        policy=policy,
+        price_tier_id=target.price_tier_id,
+        known=known,
+    )
+    matched = []
+    for (entry, listing), outcome in zip(unlinked, outcomes, strict=True):
+        if isinstance(outcome, InventoryError):
+            summary.skipped.append((_label(listing.row), f"{outcome.field}: {outcome.message}"))
+            continue
+        if outcome.product is None:
+            continue
+        entry.product_id, entry.link_source = outcome.product.id, outcome.source
+        summary.linked += 1
+        if outcome.created:
+            summary.created_products += 1
+        else:
+            matched.append((entry, listing, outcome.product))
+    return matched
+
+
+async def _overwrite(
+    session: AsyncSession,
+    entry: CatalogEntry,
+    listing: Listing,
+    target: MarketplaceTarget,
+    summary: DownloadSummary,
+) -> None:
+    """CA-9: Amazon is master; a refused update skips its listing, the savepoint keeps the rest."""
+    try:
+        async with session.begin_nested():
+            await apply_facts_as_master(session, entry, listing.facts, target.price_tier_id)
+    except InventoryError as exc:
+        summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
+    else:
+        summary.updated_products += 1
+
+
+def _refresh(
+    entry: CatalogEntry, listing: Listing, target: MarketplaceTarget, token: str, now: datetime
+) -> None:
+    row, facts = listing.row, listing.facts
+    entry.title = row.title or facts.name
+    entry.isbn = facts.isbn
+    entry.status = CatalogStatus.LISTED if row.active else CatalogStatus.NOT_LISTED
+    entry.fulfilment = row.fulfilment
+    entry.price = row.price.quantize(Decimal("0.0001")) if row.price is not None else None
+    entry.currency = target.currency
+    entry.quantity = row.quantity
+    entry.brand = facts.brand or ""
+    entry.category = facts.category or ""
+    entry.details = facts.as_details()
+    entry.option_values = list(listing.variation.values) if listing.variation else []
+    entry.last_seen_at = now
+    entry.canceled_at = None
+    entry.sync_token = token
+
+
+def _family(
+    session: AsyncSession, families: dict[str, CatalogFamily], store_id: int, listing: Listing
+) -> CatalogFamily:
+    assert listing.variation is not None
+    family = families.get(listing.variation.parent_asin)
+    if family is None:
+        family = CatalogFamily(store_id=store_id, parent_asin=listing.variation.parent_asin)
+        session.add(family)
+        families[family.parent_asin] = family
+    family.title = listing.parent_title or listing.variation.parent_asin
+    family.themes = list(listing.variation.themes)
+    return family
+
+
+async def _cancel_unseen(
+    session: AsyncSession, store_id: int, marketplace_id: str, token: str, now: datetime
+) -> int:
+    """CA-8: entries this download did not see are gone or replaced on Amazon."""
+    result = await session.execute(
+        update(CatalogEntry)
+        .where(
+            CatalogEntry.store_id == store_id,
+            CatalogEntry.marketplace_id == marketplace_id,
+            CatalogEntry.sync_token != token,
+            CatalogEntry.status != CatalogStatus.CANCELED,
+        )
+        .values(status=CatalogStatus.CANCELED, canceled_at=now)
+    )
+    return result.rowcount or 0
+
+
+def _label(row: ListingRow) -> str:
+    return f"{row.seller_sku or row.asin} ({row.asin})"

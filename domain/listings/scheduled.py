@@ -1,0 +1,67 @@
+"""The catalog download as a job: hourly per store (ST-9), and on demand (CA-1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from skuport.domain.inventory.events import publishing_transaction
+from skuport.domain.jobs import Every, JobContext, JobSpec, JobTarget
+from skuport.domain.listings.download import download_catalog
+from skuport.domain.listings.opening_stock import import_opening_stock
+from skuport.domain.stores.models import Store
+from skuport.domain.stores.service import get_store
+
+CATALOG_EVERY_MINUTES = 60
+
+
+async def every_store(session: AsyncSession) -> list[JobTarget]:
+    """One target per connected store."""
+    stores = await session.scalars(select(Store).order_by(Store.id))
+    return [
+        JobTarget(key=str(store.id), label=store.name, schedule=Every(CATALOG_EVERY_MINUTES))
+        for store in stores
+    ]
+
+
+async def run_catalog_download(context: JobContext) -> None:
+    """Download the target store's catalog, recording counts and skipped rows in the run."""
+    assert context.target is not None
+    await download_catalog(
+        sessions=context.sessions,
+        gateway=context.services["amazon"],
+        clock=context.clock,
+        store_id=int(context.target.key),
+        run=context.run,
+    )
+
+
+async def run_catalog_download_with_opening_stock(context: JobContext) -> None:
+    """BX-6: the same download, then the listings' quantities as opening stock (opt-in)."""
+    await run_catalog_download(context)
+    assert context.target is not None
+    store_id = int(context.target.key)
+    async with context.sessions() as session:
+        location_id = (await get_store(session, store_id=store_id)).settings.fbm_location_id
+    async with publishing_transaction(context.sessions, bus=context.bus) as session:
+        imported = await import_opening_stock(session, store_id=store_id, location_id=location_id)
+    for item, reason in imported.skipped:
+        context.run.skip(item, reason)
+    context.run.message += f"; opening stock received for {imported.received} products"
+
+
+CATALOG_DOWNLOAD = JobSpec(
+    name="catalog_download",
+    description="Download the store's listings report and catalog details (hourly, ST-9)",
+    run=run_catalog_download,
+    targets=every_store,
+)
+
+# Started on demand only (downloadCatalog with importOpeningStock), so it is not registered
+# with the scheduler, which runs every registered job on its schedule.
+CATALOG_DOWNLOAD_WITH_OPENING_STOCK = JobSpec(
+    name="catalog_download_opening_stock",
+    description="Download the catalog and import listing quantities as opening stock (BX-6)",
+    run=run_catalog_download_with_opening_stock,
+    targets=every_store,
+)

@@ -1,0 +1,204 @@
+"""Sellers v1 participations and Finances (v0 event groups/events, 2024-06-19 transactions)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from skuport.sandbox.http import ApiError, Sandbox, iso, json_response, parse_time
+from skuport.sandbox.ledger import cur
+from skuport.sandbox.state import BY_ID, EventGroup, Seller
+
+
+def render_group(group: EventGroup) -> dict[str, Any]:
+    """A v0 `FinancialEventGroup`."""
+    body: dict[str, Any] = {
+        "FinancialEventGroupId": group.group_id,
+        "ProcessingStatus": "Closed" if group.closed else "Open",
+        "FundTransferStatus": "Succeeded" if group.closed else "Processing",
+        "OriginalTotal": cur(group.beginning_balance + group.total, group.currency),
+        "ConvertedTotal": cur(group.beginning_balance + group.total, group.currency),
+        "BeginningBalance": cur(group.beginning_balance, group.currency),
+        "FinancialEventGroupStart": iso(group.start),
+    }
+    if group.closed and group.end:
+        body["FinancialEventGroupEnd"] = iso(group.end)
+        body["FundTransferDate"] = iso(group.end)
+        body["TraceId"] = f"TRACE{group.group_id[-6:]}"
+        body["AccountTail"] = "042"
+    return body
+
+
+def _page_size(request: Request, default: int) -> int:
+    try:
+        size = int(request.query_params.get("MaxResultsPerPage", str(default)))
+    except ValueError as error:
+        raise ApiError(400, "InvalidInput", "MaxResultsPerPage must be an integer") from error
+    if not 1 <= size <= 100:
+        raise ApiError(400, "InvalidInput", "MaxResultsPerPage must be between 1 and 100")
+    return size
+
+
+def _offset(request: Request, key: str, prefix: str) -> int:
+    token = request.query_params.get(key)
+    if not token:
+        return 0
+    if not token.startswith(prefix) or not token[len(prefix) :].isdigit():
+        raise ApiError(400, "InvalidInput", f"Invalid {key}")
+    return int(token[len(prefix) :])
+
+
+def register(sandbox: Sandbox) -> list[Route]:
+    """The routes of the Sellers and Finances APIs."""
+    state = sandbox.state
+
+    async def participations(request: Request, seller: Seller) -> Response:
+        payload = []
+        for marketplace_id in seller.marketplace_ids:
+            market = BY_ID[marketplace_id]
+            payload.append(
+                {
+                    "marketplace": {
+                        "id": market.id,
+                        "name": market.name,
+                        "countryCode": "GB" if market.country == "UK" else market.country,
+                        "defaultCurrencyCode": market.currency,
+                        "defaultLanguageCode": market.language,
+                        "domainName": market.domain,
+                    },
+                    "participation": {"isParticipating": True, "hasSuspendedListings": False},
+                    "storeName": seller.name,
+                }
+            )
+        return json_response({"payload": payload})
+
+    async def event_groups(request: Request, seller: Seller) -> Response:
+        after = parse_time(
+            request.query_params.get("FinancialEventGroupStartedAfter"),
+            "FinancialEventGroupStartedAfter",
+        )
+        before = parse_time(
+            request.query_params.get("FinancialEventGroupStartedBefore"),
+            "FinancialEventGroupStartedBefore",
+        )
+        if after and before and before < after:
+            raise ApiError(
+                400,
+                "InvalidInput",
+                "FinancialEventGroupStartedBefore must be after FinancialEventGroupStartedAfter",
+            )
+        if before and before > state.clock.now() - timedelta(minutes=2):
+            raise ApiError(
+                400,
+                "InvalidInput",
+                "FinancialEventGroupStartedBefore must be at least 2 minutes in the past",
+            )
+        groups = sorted(
+            (
+                g
+                for g in state.groups.values()
+                if g.seller_id == seller.seller_id
+                and (after is None or g.start >= after)
+                and (before is None or g.start <= before)
+            ),
+            key=lambda g: (g.start, g.group_id),
+        )
+        size = _page_size(request, 10)
+        offset = _offset(request, "NextToken", "FEG-PAGE-")
+        payload: dict[str, Any] = {
+            "FinancialEventGroupList": [render_group(g) for g in groups[offset : offset + size]]
+        }
+        if offset + size < len(groups):
+            payload["NextToken"] = f"FEG-PAGE-{offset + size}"
+        return json_response({"payload": payload})
+
+    async def group_events(request: Request, seller: Seller) -> Response:
+        group = state.groups.get(request.path_params["eventGroupId"])
+        if group is None or group.seller_id != seller.seller_id:
+            raise ApiError(404, "NotFound", "Financial event group not found")
+        flat = [(name, event) for name, events in sorted(group.events.items()) for event in events]
+        size = _page_size(request, 100)
+        offset = _offset(request, "NextToken", "FE-PAGE-")
+        events: dict[str, list[Any]] = {}
+        for name, event in flat[offset : offset + size]:
+            events.setdefault(name, []).append(event)
+        payload: dict[str, Any] = {"FinancialEvents": events}
+        if offset + size < len(flat):
+            payload["NextToken"] = f"FE-PAGE-{offset + size}"
+        return json_response({"payload": payload})
+
+    async def transactions(request: Request, seller: Seller) -> Response:
+        q = request.query_params
+        name, value = q.get("relatedIdentifierName"), q.get("relatedIdentifierValue")
+        after = parse_time(q.get("postedAfter"), "postedAfter")
+        before = parse_time(q.get("postedBefore"), "postedBefore")
+        if not name and after is None:
+            raise ApiError(
+                400, "InvalidInput", "postedAfter is required unless relatedIdentifierName is given"
+            )
+        rows = []
+        for group in sorted(state.groups.values(), key=lambda g: (g.start, g.group_id)):
+            if group.seller_id != seller.seller_id:
+                continue
+            if name == "FINANCIAL_EVENT_GROUP_ID" and group.group_id != value:
+                continue
+            for transaction in group.transactions:
+                posted = parse_time(transaction.get("postedDate"), "postedDate")
+                if after and (posted is None or posted < after):
+                    continue
+                if before and posted and posted > before:
+                    continue
+                related = {
+                    r["relatedIdentifierName"]: r["relatedIdentifierValue"]
+                    for r in transaction.get("relatedIdentifiers", [])
+                }
+                if name == "ORDER_ID" and related.get("ORDER_ID") != value:
+                    continue
+                if q.get("marketplaceId") and transaction.get("marketplaceDetails", {}).get(
+                    "marketplaceId"
+                ) != q.get("marketplaceId"):
+                    continue
+                rows.append(transaction)
+        offset = _offset(request, "nextToken", "TX-PAGE-")
+        payload: dict[str, Any] = {"transactions": rows[offset : offset + 100]}
+        if offset + 100 < len(rows):
+            payload["nextToken"] = f"TX-PAGE-{offset + 100}"
+        return json_response({"payload": payload})
+
+    async def order_events(request: Request, seller: Seller) -> Response:
+        order_id = request.path_params["orderId"]
+        events: dict[str, list[Any]] = {}
+        for group in sorted(state.groups.values(), key=lambda g: (g.start, g.group_id)):
+            if group.seller_id != seller.seller_id:
+                continue
+            for name, entries in sorted(group.events.items()):
+                for event in entries:
+                    if event.get("AmazonOrderId") == order_id:
+                        events.setdefault(name, []).append(event)
+        return json_response({"payload": {"FinancialEvents": events}})
+
+    return [
+        Route(
+            "/finances/v0/orders/{orderId}/financialEvents",
+            sandbox.operation("listFinancialEventsByOrderId", order_events),
+        ),
+        Route(
+            "/sellers/v1/marketplaceParticipations",
+            sandbox.operation("getMarketplaceParticipations", participations),
+        ),
+        Route(
+            "/finances/v0/financialEventGroups",
+            sandbox.operation("listFinancialEventGroups", event_groups),
+        ),
+        Route(
+            "/finances/v0/financialEventGroups/{eventGroupId}/financialEvents",
+            sandbox.operation("listFinancialEventsByGroupId", group_events),
+        ),
+        Route(
+            "/finances/2024-06-19/transactions", sandbox.operation("listTransactions", transactions)
+        ),
+    ]
