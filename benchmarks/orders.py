@@ -14,9 +14,11 @@ import os
 import random
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import event, func, select
@@ -239,6 +241,27 @@ async def run() -> str:
     await gateway.aclose()
     await engine.dispose()
 
+    figures = Figures(count, lines, wall, cpu, statements, amazon_wall, amazon_calls, virtual)
+    return _report(figures, entry, outcome)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one run measured."""
+
+    count: int
+    lines: int
+    wall: float
+    cpu: float
+    statements: int
+    amazon_wall: float
+    amazon_calls: int
+    virtual: float
+
+
+def _report(f: Figures, entry: Any, outcome: dict[str, int]) -> str:
+    count, lines, wall, cpu, statements = f.count, f.lines, f.wall, f.cpu, f.statements
+    amazon_wall, amazon_calls, virtual = f.amazon_wall, f.amazon_calls, f.virtual
     rate = count / wall
     ours = count / max(wall - amazon_wall, 1e-9)
     complete = (
