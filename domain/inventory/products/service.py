@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import (
+from skuport.domain.errors import (
+    DomainError,
     DuplicateName,
     DuplicateSku,
     InvalidValue,
-    InventoryError,
 )
 from skuport.domain.inventory.products.models import (
     Brand,
@@ -164,7 +164,7 @@ async def _ensure_free(
     value: str,
     *,
     exclude_id: int | None,
-    error: type[InventoryError],
+    error: type[DomainError],
     taken: set[str] | None,
 ) -> None:
     """Refuse a SKU or name another product has (`taken`: what a bulk creation read up front)."""
@@ -328,24 +328,24 @@ async def _checked_new(
 
 async def create_products(
     session: AsyncSession, drafts: Sequence[NewProduct]
-) -> list[Product | InventoryError]:
+) -> list[Product | DomainError]:
     """Create products with `create_product`'s checks, in a few statements for all of them.
 
     Each draft gets its product or its refusal, in order; nothing is written for a refused one.
     A draft is checked against the products before it, as if they were created one by one.
     """
     taken = await _Taken.load(session, drafts)
-    checked: list[tuple[dict[str, Any], dict[int, Decimal], list[KitLine]] | InventoryError] = []
+    checked: list[tuple[dict[str, Any], dict[int, Decimal], list[KitLine]] | DomainError] = []
     for draft in drafts:
         try:
             checked.append(await _checked_new(session, draft, taken))
-        except InventoryError as exc:
+        except DomainError as exc:
             checked.append(exc)
-    accepted = [item for item in checked if not isinstance(item, InventoryError)]
+    accepted = [item for item in checked if not isinstance(item, DomainError)]
     columns = iter(await _resolve_names(session, [values for values, _, _ in accepted]))
-    results: list[Product | InventoryError] = []
+    results: list[Product | DomainError] = []
     for draft, item in zip(drafts, checked, strict=True):
-        if isinstance(item, InventoryError):
+        if isinstance(item, DomainError):
             results.append(item)
             continue
         _, prices, kit_lines = item
@@ -393,7 +393,7 @@ async def create_product(
         del details[key]
     draft = NewProduct(sku, name, details, prices or {}, components)
     (result,) = await create_products(session, [draft])
-    if isinstance(result, InventoryError):
+    if isinstance(result, DomainError):
         raise result
     return result
 
