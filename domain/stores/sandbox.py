@@ -39,7 +39,7 @@ async def sandbox_sellers(gateway: AmazonGateway, *, url: str) -> list[SandboxSe
             ) from exc
     return [
         SandboxSeller(
-            seller_id=item["seller_id"],
+            seller_id=item["sellerId"],
             name=item["name"],
             region=Region(item["region"]),
             marketplace_ids=tuple(m["id"] for m in item["marketplaces"]),

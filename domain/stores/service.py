@@ -173,7 +173,7 @@ async def rename_store(
         store.name = name
     if shop_representative_name is not None:
         store.shop_representative_name = _required(
-            shop_representative_name, "shopRepresentativeName", "a shop representative name"
+            shop_representative_name, "shop_representative_name", "a shop representative name"
         )
     await session.flush()
     return store
