@@ -96,3 +96,16 @@ def test_no_domain_module_names_an_api_field() -> None:
                 camel.append(f"{path.relative_to(DOMAIN)}:{line}: {field!r}")
     assert checked > 50  # the scan sees the domain's refusals (stores, inventory, orders)
     assert camel == []
+
+
+async def test_a_token_without_a_name_is_refused_as_invalid_input_naming_the_field(gql) -> None:
+    """API tokens: the auth domain's refusal answers through the same contract."""
+    answer = await gql(
+        'mutation { createApiToken(name: "  ", role: READONLY) '
+        "{ __typename ... on UserError { message field } } }"
+    )
+    assert answer["data"]["createApiToken"] == {
+        "__typename": "InvalidInput",
+        "message": "a token needs a name of 1 to 100 characters",
+        "field": "name",
+    }
