@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import strawberry
+
+from skuport.domain.errors import DomainError, ErrorCode
 
 
 @strawberry.interface(description="A request that was understood but refused; nothing changed.")
@@ -53,19 +58,36 @@ class InsufficientStock(UserError):
     pass
 
 
-_BY_CODE: dict[str, type[UserError]] = {
-    "NOT_FOUND": NotFound,
-    "INVALID_VALUE": InvalidInput,
-    "INVALID_STATE": InvalidState,
-    "DUPLICATE_NAME": DuplicateName,
-    "DUPLICATE_SKU": DuplicateSku,
-    "CONNECTION_FAILED": ConnectionFailed,
-    "PRICE_TIER_CONFLICT": PriceTierConflict,
-    "INSUFFICIENT_STOCK": InsufficientStock,
+# Each refusal code answers with exactly one typed error; a code without one is a bug that
+# tests/schema/test_error_contract.py catches (there is no fallback).
+ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
+    ErrorCode.NOT_FOUND: NotFound,
+    ErrorCode.INVALID_VALUE: InvalidInput,
+    ErrorCode.INVALID_STATE: InvalidState,
+    ErrorCode.DUPLICATE_NAME: DuplicateName,
+    ErrorCode.DUPLICATE_SKU: DuplicateSku,
+    ErrorCode.CONNECTION_FAILED: ConnectionFailed,
+    ErrorCode.PRICE_TIER_CONFLICT: PriceTierConflict,
+    ErrorCode.INSUFFICIENT_STOCK: InsufficientStock,
 }
 
+_WORD_AFTER_UNDERSCORE = re.compile(r"_([a-z0-9])")
 
-def user_error(exc: Exception) -> UserError:
-    """The typed GraphQL error for a domain refusal (which carries `code`, `field`, `message`)."""
-    error_type = _BY_CODE.get(getattr(exc, "code", ""), InvalidInput)
-    return error_type(message=getattr(exc, "message", str(exc)), field=getattr(exc, "field", None))
+
+def api_field(path: str | None) -> str | None:
+    """The API's camelCase name of a domain field path: lines[2].tax_rule_id -> lines[2].taxRuleId.
+
+    The one place where the domain's snake_case field paths meet the API's casing."""
+    if path is None:
+        return None
+    return _WORD_AFTER_UNDERSCORE.sub(lambda m: m.group(1).upper(), path)
+
+
+def refused(error: DomainError, **renames: str) -> Any:
+    """The typed GraphQL error of a domain refusal, naming the API's input field.
+
+    `renames` maps a domain field to an argument the resolver names otherwise, e.g.
+    `refused(error, product_id="id")`; the result is camelCased like every other path.
+    """
+    field = renames.get(error.field or "", error.field)
+    return ERROR_TYPES[error.code](message=error.message, field=api_field(field))

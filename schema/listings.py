@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.jobs import Every, JobTarget
 from skuport.domain.listings import models as m
@@ -23,10 +24,9 @@ from skuport.domain.listings.service import (
     row_details,
     unlink_entries,
 )
-from skuport.domain.stores.errors import StoreError
 from skuport.domain.stores.models import Store
 from skuport.schema.context import Info
-from skuport.schema.errors import InvalidInput, NotFound, user_error
+from skuport.schema.errors import InvalidInput, NotFound, refused
 from skuport.schema.ids import to_int
 from skuport.schema.operations import JobStarted, OperationRun
 from skuport.schema.pagination import Connection, paginate
@@ -273,8 +273,8 @@ class CatalogMutation:
                 outcomes = await link_entries(
                     session, store_id=to_int(store_id), entry_ids=ids, product_id=to_int(product_id)
                 )
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         return _done(outcomes)
 
     @strawberry.mutation(
@@ -289,8 +289,8 @@ class CatalogMutation:
         try:
             async with info.context.services.sessions() as session, session.begin():
                 outcomes = await unlink_entries(session, store_id=to_int(store_id), entry_ids=ids)
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         return _done(outcomes)
 
     @strawberry.mutation(
@@ -308,6 +308,6 @@ class CatalogMutation:
                 outcomes = await create_products_for(
                     session, store_id=to_int(store_id), entry_ids=ids
                 )
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         return _done(outcomes)

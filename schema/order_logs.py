@@ -9,13 +9,12 @@ from typing import Annotated
 
 import strawberry
 
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.events import publish_availability_changes
 from skuport.domain.inventory.sales.invoicing import sales_with_invoices
 from skuport.domain.inventory.sales.models import Invoice, Sale
 from skuport.domain.orders import models as m
 from skuport.domain.orders.actions import (
-    OrderFlowError,
     delete_log_entry,
     prepare_reload,
     select_log_entries,
@@ -23,7 +22,7 @@ from skuport.domain.orders.actions import (
 from skuport.domain.orders.attention import mark_read, notifications_query
 from skuport.domain.orders.events import NotificationPosted
 from skuport.schema.context import Info
-from skuport.schema.errors import InvalidInput, InvalidState, NotFound, user_error
+from skuport.schema.errors import InvalidInput, InvalidState, NotFound, refused
 from skuport.schema.operations import JobStarted
 from skuport.schema.orders import OrderFulfilment, as_int, start_load, store_or_none
 from skuport.schema.pagination import Connection, paginate
@@ -225,8 +224,8 @@ class OrderLogsMutation:
         try:
             async with info.context.services.sessions() as session, session.begin():
                 await delete_log_entry(session, entry_id=as_int(id))
-        except OrderFlowError as exc:
-            return NotFound(message=exc.message, field="id")
+        except DomainError as exc:
+            return refused(exc)
         return LogEntryDeleted(id=id)
 
     @strawberry.mutation(
@@ -250,8 +249,8 @@ class OrderLogsMutation:
                         session, store_id=store.id, amazon_order_id=amazon_order_id
                     )
                 await publish_availability_changes(session, bus=services.bus)
-        except (OrderFlowError, InventoryError) as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         return await start_load(info, store, start=start, end=None, route="search")
 
     @strawberry.mutation(

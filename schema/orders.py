@@ -10,13 +10,14 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import select
 
+from skuport.domain.errors import DomainError
 from skuport.domain.jobs import Every, JobTarget
 from skuport.domain.orders import models as m
-from skuport.domain.orders.actions import OrderFlowError, retry_attention_item
+from skuport.domain.orders.actions import retry_attention_item
 from skuport.domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
 from skuport.domain.stores.models import Store
 from skuport.schema.context import Info
-from skuport.schema.errors import InvalidInput, NotFound, user_error
+from skuport.schema.errors import InvalidInput, NotFound, refused
 from skuport.schema.ids import to_id
 from skuport.schema.operations import JobStarted, OperationRun
 from skuport.schema.pagination import Connection, paginate
@@ -307,8 +308,8 @@ class OrdersMutation:
                 clock=services.clock,
                 item_id=as_int(id),
             )
-        except OrderFlowError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         async with services.sessions() as session:
             item = await session.scalar(
                 select(m.AttentionItem.id).where(m.AttentionItem.id == as_int(id))

@@ -8,8 +8,8 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import select
 
+from skuport.domain.errors import DomainError
 from skuport.domain.stores import models as m
-from skuport.domain.stores.errors import StoreError
 from skuport.domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
 from skuport.domain.stores.service import (
     StoreConnection,
@@ -22,7 +22,6 @@ from skuport.domain.stores.service import (
 )
 from skuport.domain.stores.settings import (
     SettingsChange,
-    camel,
     set_marketplace,
     tax_mapping_gaps,
     update_settings,
@@ -34,7 +33,8 @@ from skuport.schema.errors import (
     InvalidInput,
     NotFound,
     PriceTierConflict,
-    user_error,
+    api_field,
+    refused,
 )
 from skuport.schema.ids import to_id, to_int
 from skuport.schema.permissions import ADMINS, READERS, allow
@@ -303,7 +303,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
 class _BadId(ValueError):
     def __init__(self, field: str, value: str) -> None:
         super().__init__(f"{value!r} is not an id")
-        self.field = camel(field)
+        self.field = api_field(field)
 
 
 @strawberry.type
@@ -329,7 +329,7 @@ class StoresQuery:
             return []
         try:
             sellers = await sandbox_sellers(services.amazon, url=services.sandbox_url)
-        except StoreError:
+        except DomainError:
             return []
         return [
             SandboxSeller(
@@ -386,8 +386,8 @@ class StoresMutation:
                     now=services.clock.now(),
                 )
                 view = Store.from_model(store)
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         await _stores_changed(info)
         return StoreSaved(store=view)
 
@@ -415,8 +415,8 @@ class StoresMutation:
                     now=services.clock.now(),
                 )
                 view = Store.from_model(store)
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         await _stores_changed(info)
         return StoreSaved(store=view)
 
@@ -437,8 +437,8 @@ class StoresMutation:
                     shop_representative_name=shop_representative_name,
                 )
                 return StoreSaved(store=Store.from_model(store))
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
 
     @strawberry.mutation(
         permission_classes=allow(*ADMINS), description="Replace a store's credentials (tested)."
@@ -467,8 +467,8 @@ class StoresMutation:
                     token_url=token_url,
                 )
                 return StoreSaved(store=Store.from_model(store))
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
 
     @strawberry.mutation(
         permission_classes=allow(*ADMINS),
@@ -479,8 +479,8 @@ class StoresMutation:
         try:
             async with services.sessions() as session, session.begin():
                 await disconnect_store(session, store_id=to_int(id))
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         await services.amazon.forget(to_int(id))
         await _stores_changed(info)
         return StoreDisconnected(id=id)
@@ -498,8 +498,8 @@ class StoresMutation:
                 await update_settings(session, store_id=to_int(store_id), change=change)
                 store = await get_store(session, store_id=to_int(store_id))
                 view = Store.from_model(store)
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
         await _stores_changed(info)
         return StoreSaved(store=view)
 
@@ -530,8 +530,8 @@ class StoresMutation:
                 )
                 store = await get_store(session, store_id=to_int(store_id))
                 return StoreSaved(store=Store.from_model(store))
-        except StoreError as exc:
-            return user_error(exc)  # type: ignore[return-value]
+        except DomainError as exc:
+            return refused(exc)
 
 
 async def _stores_changed(info: Info) -> None:

@@ -11,7 +11,7 @@ from skuport.domain.auth import Role as DomainRole
 from skuport.domain.auth import create_token, revoke_token
 from skuport.domain.auth.service import InvalidTokenName
 from skuport.schema.context import Info
-from skuport.schema.errors import InvalidInput, NotFound
+from skuport.schema.errors import InvalidInput, NotFound, refused
 from skuport.schema.permissions import ADMINS, READERS, allow
 
 Role = strawberry.enum(DomainRole, name="Role")
@@ -93,7 +93,7 @@ class SystemMutation:
             async with info.context.services.sessions() as session, session.begin():
                 token = await create_token(session, name=name, role=role)
         except InvalidTokenName as exc:
-            return InvalidInput(message=str(exc), field="name")
+            return refused(exc)
         return ApiTokenCreated(
             id=strawberry.ID(str(token.id)), name=token.name, role=token.role, token=token.secret
         )

@@ -92,7 +92,7 @@ def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
             _create_token(settings.database_url, args.name, Role(args.role)), settings.database_url
         )
     except InvalidTokenName as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(exc.message) from None
     print(secret)
 
 

@@ -409,8 +409,6 @@ class StoreSettingsWidget(w.VBox):
             label.value = ""
 
     def _field_error(self, field: str, message: str) -> None:
-        head, *rest = field.split("_")
-        field = head + "".join(part.title() for part in rest)  # the API names a few in snake_case
         if field == "countryTaxRules":
             field = next((f for f in self.inputs if _country(f)), field)
         self.field_errors = {**self.field_errors, field: message}

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth.models import ApiToken, Role
 from skuport.domain.db.base import utcnow
+from skuport.domain.errors import InvalidValue
 
 TOKEN_PREFIX = "skp_"
 
@@ -34,7 +35,7 @@ class NewToken:
     secret: str
 
 
-class InvalidTokenName(ValueError):
+class InvalidTokenName(InvalidValue):
     """A token needs a name of 1 to 100 characters."""
 
 
@@ -47,7 +48,7 @@ async def create_token(session: AsyncSession, *, name: str, role: Role) -> NewTo
     """Create a token for `name` in `role`; the caller must show `secret` to the user once."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidTokenName("a token needs a name of 1 to 100 characters")
+        raise InvalidTokenName("name", "a token needs a name of 1 to 100 characters")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, role=Role(role), token_hash=hash_token(secret), prefix=secret[:8])
     session.add(token)

@@ -2,5 +2,5 @@
 
 Services are async functions taking a session and keyword arguments; they flush but never
 commit: the caller owns the transaction, and publishes availability events after committing
-(see `domain.inventory.events`). A refused call raises an `InventoryError` before writing.
+(see `domain.inventory.events`). A refused call raises an `DomainError` before writing.
 """

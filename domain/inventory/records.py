@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from skuport.domain.inventory.errors import DuplicateName, NotFound
+from skuport.domain.errors import DuplicateName, NotFound
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.errors import InvalidValue
 
 CENT = Decimal("0.01")
 STORED_PLACES = 4

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from skuport.domain.amazon.catalog_items import CatalogItem
 from skuport.domain.clock import Clock
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.jobs.runner import RunRecorder
 from skuport.domain.listings.facts import ProductFacts, Variation, facts_of, variation_of
@@ -266,7 +266,7 @@ async def _apply(
     for entry, listing, product in matched:
         try:
             await fill_missing_price(session, product, entry.price, target.price_tier_id)
-        except InventoryError as exc:  # refused before anything was written
+        except DomainError as exc:  # refused before anything was written
             summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
     return entries
 
@@ -299,7 +299,7 @@ async def _link_unlinked(
     )
     matched = []
     for (entry, listing), outcome in zip(unlinked, outcomes, strict=True):
-        if isinstance(outcome, InventoryError):
+        if isinstance(outcome, DomainError):
             summary.skipped.append((_label(listing.row), f"{outcome.field}: {outcome.message}"))
             continue
         if outcome.product is None:
@@ -324,7 +324,7 @@ async def _overwrite(
     try:
         async with session.begin_nested():
             await apply_facts_as_master(session, entry, listing.facts, target.price_tier_id)
-    except InventoryError as exc:
+    except DomainError as exc:
         summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
     else:
         summary.updated_products += 1

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import DuplicateName, InventoryError
+from skuport.domain.errors import DomainError, DuplicateName
 from skuport.domain.inventory.products.families import NewFamily, create_families, new_variant
 from skuport.domain.inventory.products.models import Product, ProductFamily
 from skuport.domain.inventory.products.service import (
@@ -78,7 +78,7 @@ async def unique_name(
 
 async def product_families_for(
     session: AsyncSession, families: Iterable[CatalogFamily], *, create: bool
-) -> dict[str, ProductFamily | InventoryError]:
+) -> dict[str, ProductFamily | DomainError]:
     """CA-3 step 1: each Amazon parent's linked product family, else the one named like it.
 
     Keyed by parent ASIN; with `create`, a missing family is created (or refused, with why).
@@ -89,7 +89,7 @@ async def product_families_for(
     if ids:
         statement = select(ProductFamily).where(ProductFamily.id.in_(ids))
         by_id = {found.id: found for found in await session.scalars(statement)}
-    found: dict[str, ProductFamily | InventoryError] = {}
+    found: dict[str, ProductFamily | DomainError] = {}
     by_title: dict[str, list[CatalogFamily]] = {}
     for asin, family in wanted.items():
         linked = by_id.get(family.family_id) if family.family_id is not None else None
@@ -103,7 +103,7 @@ async def product_families_for(
         statement = select(ProductFamily).where(
             or_(func.lower(ProductFamily.name).in_(by_title), ProductFamily.name.in_(titles))
         )
-        named: dict[str, ProductFamily | InventoryError] = {
+        named: dict[str, ProductFamily | DomainError] = {
             family.name.lower(): family for family in await session.scalars(statement)
         }
         missing = [key for key in by_title if key not in named]
@@ -177,13 +177,13 @@ async def match_or_create(
     policy: LinkPolicy,
     price_tier_id: int | None,
     known: KnownProducts,
-) -> list[LinkOutcome | InventoryError]:
+) -> list[LinkOutcome | DomainError]:
     """Match unlinked entries by link, then by SKU (CA-3); create the rest when allowed (CA-10).
 
     The products a batch needs are created together; a later listing with the same ASIN or SKU
     as one being created links to that product, as if they were handled one after the other.
     """
-    outcomes: list[LinkOutcome | InventoryError] = [LinkOutcome(None)] * len(entries)
+    outcomes: list[LinkOutcome | DomainError] = [LinkOutcome(None)] * len(entries)
     creating: list[int] = []
     pending: dict[tuple[str, str], int] = {}
     followers: dict[int, list[int]] = {}
@@ -209,7 +209,7 @@ async def match_or_create(
         price_tiers={entry.marketplace_id: price_tier_id for entry, _ in entries},
     )
     for index, result in zip(creating, created, strict=True):
-        if isinstance(result, InventoryError):
+        if isinstance(result, DomainError):
             outcomes[index] = result
             for follower in followers.get(index, []):
                 outcomes[follower] = result
@@ -227,7 +227,7 @@ async def create_from_entries(
     entries: Sequence[tuple[CatalogEntry, ProductFacts]],
     tax_rule_id: int | None,
     price_tiers: Mapping[str, int | None] | None = None,
-) -> list[Product | InventoryError]:
+) -> list[Product | DomainError]:
     """New products (or variants of the entries' families) built from Amazon's data (CA-4).
 
     The listing's price goes into its marketplace's price tier, when one is given. No stock is
@@ -254,12 +254,12 @@ async def create_from_entries(
 async def _create(
     session: AsyncSession,
     entries: Sequence[tuple[CatalogEntry, ProductFacts]],
-    families: Mapping[str, ProductFamily | InventoryError],
+    families: Mapping[str, ProductFamily | DomainError],
     tax_rule_id: int | None,
     tiers: Mapping[str, int | None],
     *,
     qualified: bool,
-) -> list[Product | InventoryError]:
+) -> list[Product | DomainError]:
     drafts = [
         _draft(entry, facts, families, tax_rule_id, tiers.get(entry.marketplace_id), qualified)
         for entry, facts in entries
@@ -271,11 +271,11 @@ async def _create(
 def _draft(
     entry: CatalogEntry,
     facts: ProductFacts,
-    families: Mapping[str, ProductFamily | InventoryError],
+    families: Mapping[str, ProductFamily | DomainError],
     tax_rule_id: int | None,
     tier_id: int | None,
     qualified: bool,
-) -> NewProduct | InventoryError:
+) -> NewProduct | DomainError:
     details = _details(facts, tax_rule_id)
     prices = {tier_id: entry.price} if tier_id is not None and entry.price is not None else {}
     if entry.family is None:
@@ -283,7 +283,7 @@ def _draft(
         name = f"{facts.name} ({entry.asin})" if qualified else facts.name
         return NewProduct(sku=facts.sku, name=name, details=details, prices=prices)
     family = families[entry.family.parent_asin]
-    if isinstance(family, InventoryError):
+    if isinstance(family, DomainError):
         return family
     values = [v or "-" for v in entry.option_values][: len(family.option_names)]
     values += ["-"] * (len(family.option_names) - len(values))
@@ -292,7 +292,7 @@ def _draft(
         values[-1] = f"{values[-1]} {entry.asin}"
     try:
         return new_variant(family, sku=facts.sku, option_values=values, prices=prices, **details)
-    except InventoryError as exc:
+    except DomainError as exc:
         return exc
 
 
@@ -303,7 +303,7 @@ async def create_from_entry(
     (result,) = await create_from_entries(
         session, entries=[(entry, facts)], tax_rule_id=tax_rule_id
     )
-    if isinstance(result, InventoryError):
+    if isinstance(result, DomainError):
         raise result
     return result
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.listings.facts import ProductFacts
 from skuport.domain.listings.linking import create_from_entries
@@ -224,7 +224,7 @@ async def create_products_for(
         price_tiers=tiers,
     )
     for entry, result in zip(wanted, created, strict=True):
-        if isinstance(result, InventoryError):
+        if isinstance(result, DomainError):
             outcomes[entry.id] = RowOutcome(entry.id, False, f"{result.field}: {result.message}")
             continue
         entry.product_id, entry.link_source = result.id, LinkSource.CREATED

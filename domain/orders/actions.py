@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from skuport.domain.amazon.errors import MalformedPayloadError
 from skuport.domain.amazon.orders import get_order
 from skuport.domain.clock import Clock
+from skuport.domain.errors import DomainError, NotFound
 from skuport.domain.events import EventBus
-from skuport.domain.inventory.errors import InventoryError
 from skuport.domain.inventory.events import publish_availability_changes
 from skuport.domain.inventory.sales.models import SaleStatus
 from skuport.domain.inventory.sales.service import get_sale
@@ -43,18 +43,6 @@ from skuport.domain.stores.models import Consolidation, Store
 from skuport.domain.stores.service import get_store
 
 log = logging.getLogger(__name__)
-
-
-class OrderFlowError(Exception):
-    """A refused request of the order flow (carries code/field/message for the API)."""
-
-    code = "INVALID_STATE"
-
-    def __init__(self, field: str, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-        if code:
-            self.code = code
 
 
 # --- processing on demand and at the consolidation time (PR-1) -------------------------------
@@ -102,7 +90,7 @@ async def process_pending_orders(
             done += len(batch)
             if run is not None:
                 run.processed += len(batch)
-        except (InventoryError, OrderSkipped) as exc:
+        except (DomainError, OrderSkipped) as exc:
             # The orders stay pending (stock allocated) and wait in the attention queue.
             detail = getattr(exc, "detail", None) or str(exc)
             async with sessions() as session, session.begin():
@@ -136,7 +124,7 @@ async def retry_attention_item(
     async with sessions() as session:
         item = await session.get(AttentionItem, item_id)
         if item is None:
-            raise OrderFlowError("id", f"no attention item with id {item_id}", code="NOT_FOUND")
+            raise NotFound("id", f"no attention item with id {item_id}")
         store = await get_store(session, store_id=item.store_id)
         pending = await session.scalar(
             select(PendingOrder.id).where(
@@ -202,7 +190,7 @@ async def _process_one(
                 await process_orders(session, store=store, pending=[pending], now=clock.now())  # type: ignore[list-item]
                 await clear_order(session, store_id=store.id, amazon_order_id=order_id)
             await publish_availability_changes(session, bus=bus)
-    except (InventoryError, OrderSkipped) as exc:
+    except (DomainError, OrderSkipped) as exc:
         detail = getattr(exc, "detail", None) or str(exc)
         async with sessions() as session, session.begin():
             await flag_and_notify(
@@ -243,7 +231,7 @@ async def delete_log_entry(session: AsyncSession, *, entry_id: int) -> OrderLogE
     """LG-2: forget the entry so the order can be captured again; its sale task stays."""
     entry = await session.get(OrderLogEntry, entry_id)
     if entry is None:
-        raise OrderFlowError("id", f"no log entry with id {entry_id}", code="NOT_FOUND")
+        raise NotFound("id", f"no log entry with id {entry_id}")
     if entry.state is LogState.PENDING:
         await drop_pending(session, entry=entry)  # its stock would otherwise stay allocated
     await session.delete(entry)
@@ -259,9 +247,7 @@ async def prepare_reload(session: AsyncSession, *, store_id: int, amazon_order_i
         )
     )
     if entry is None:
-        raise OrderFlowError(
-            "amazonOrderId", f"order {amazon_order_id} has no log entry", code="NOT_FOUND"
-        )
+        raise NotFound("amazon_order_id", f"order {amazon_order_id} has no log entry")
     if entry.sale_id is not None:
         sale = await get_sale(session, sale_id=entry.sale_id)
         if sale.status is not SaleStatus.VOIDED:

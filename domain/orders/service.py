@@ -17,8 +17,8 @@ from skuport.domain.amazon.catalog_items import CatalogItem, get_catalog_item
 from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
 from skuport.domain.amazon.orders import FulfillmentStatus, Order, OrderItem, get_order
 from skuport.domain.clock import Clock
+from skuport.domain.errors import DomainError
 from skuport.domain.events import EventBus
-from skuport.domain.inventory.errors import InventoryError
 from skuport.domain.inventory.events import publish_availability_changes
 from skuport.domain.jobs import RunRecorder
 from skuport.domain.orders.attention import (
@@ -438,7 +438,7 @@ async def _apply(
     try:
         async with session.begin_nested():
             await process_orders(session, store=store, pending=[pending], now=now)
-    except (InventoryError, OrderSkipped) as exc:
+    except (DomainError, OrderSkipped) as exc:
         # Captured; allocated now, and processing waits in the attention queue until retried.
         await session.refresh(pending)
         await reserve_pending(session, pending=pending)

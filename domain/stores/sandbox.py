@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.stores.errors import ConnectionFailed, InvalidSetting
+from skuport.domain.errors import ConnectionFailed, InvalidValue
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import Region, Store
 from skuport.domain.stores.service import StoreConnection, connect_store
@@ -64,7 +64,7 @@ async def connect_sandbox_store(
     sellers = {s.seller_id: s for s in await sandbox_sellers(gateway, url=url)}
     seller = sellers.get(seller_id)
     if seller is None:
-        raise InvalidSetting("sellerId", f"the sandbox has no seller {seller_id!r}")
+        raise InvalidValue("seller_id", f"the sandbox has no seller {seller_id!r}")
     base = url.rstrip("/")
     connection = StoreConnection(
         name=name or seller.name,

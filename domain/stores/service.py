@@ -13,11 +13,11 @@ from skuport.domain.amazon.config import LWA_TOKEN_URL, PRODUCTION_ENDPOINTS, St
 from skuport.domain.amazon.config import Region as AmazonRegion
 from skuport.domain.amazon.errors import AmazonError, AmazonUnavailableError, ReauthoriseStoreError
 from skuport.domain.amazon.sellers import MarketplaceParticipation, get_marketplace_participations
-from skuport.domain.stores.errors import (
+from skuport.domain.errors import (
     ConnectionFailed,
-    DuplicateStoreName,
-    InvalidSetting,
-    StoreNotFound,
+    DuplicateName,
+    InvalidValue,
+    NotFound,
 )
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.marketplaces import DEFAULT_TIMEZONES
@@ -42,7 +42,7 @@ class StoreConnection:
 def _required(value: str | None, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidSetting(field, f"{what} is required")
+        raise InvalidValue(field, f"{what} is required")
     return value
 
 
@@ -50,15 +50,15 @@ def _url(value: str | None, default: str, field: str) -> str:
     url = (value or "").strip() or default
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InvalidSetting(field, f"{url!r} is not an http(s) URL")
+        raise InvalidValue(field, f"{url!r} is not an http(s) URL")
     return url.rstrip("/")
 
 
 async def get_store(session: AsyncSession, *, store_id: int) -> Store:
-    """The store, or StoreNotFound."""
+    """The store, or NotFound."""
     store = await session.get(Store, store_id)
     if store is None:
-        raise StoreNotFound("storeId", f"no store with id {store_id}")
+        raise NotFound("store_id", f"no store with id {store_id}")
     return store
 
 
@@ -72,7 +72,7 @@ async def _check_name_free(
 ) -> None:
     existing = await session.scalar(select(Store).where(Store.name == name))
     if existing is not None and existing.id != except_id:
-        raise DuplicateStoreName("name", f"a store named {name!r} is already connected")
+        raise DuplicateName("name", f"a store named {name!r} is already connected")
 
 
 async def discover_marketplaces(
@@ -84,11 +84,11 @@ async def discover_marketplaces(
         return await get_marketplace_participations(client)
     except ReauthoriseStoreError as exc:
         raise ConnectionFailed(
-            "refreshToken", f"Amazon refused these credentials ({exc.reason})"
+            "refresh_token", f"Amazon refused these credentials ({exc.reason})"
         ) from exc
     except AmazonUnavailableError as exc:
         raise ConnectionFailed(
-            "apiEndpoint", f"Amazon could not be reached at {credentials.api_endpoint}: {exc}"
+            "api_endpoint", f"Amazon could not be reached at {credentials.api_endpoint}: {exc}"
         ) from exc
     except AmazonError as exc:
         raise ConnectionFailed("credentials", f"Amazon refused the connection: {exc}") from exc
@@ -105,19 +105,21 @@ async def connect_store(
     region = Region(connection.region)
     credentials = StoreCredentials(
         store_id=name,
-        client_id=_required(connection.lwa_client_id, "lwaClientId", "the LWA client id"),
+        client_id=_required(connection.lwa_client_id, "lwa_client_id", "the LWA client id"),
         client_secret=_required(
-            connection.lwa_client_secret, "lwaClientSecret", "the LWA client secret"
+            connection.lwa_client_secret, "lwa_client_secret", "the LWA client secret"
         ),
-        refresh_token=_required(connection.refresh_token, "refreshToken", "the refresh token"),
+        refresh_token=_required(connection.refresh_token, "refresh_token", "the refresh token"),
         selling_partner_id=_required(
-            connection.selling_partner_id, "sellingPartnerId", "the selling partner id"
+            connection.selling_partner_id, "selling_partner_id", "the selling partner id"
         ),
         region=AmazonRegion(region.value),
         endpoint=_url(
-            connection.api_endpoint, PRODUCTION_ENDPOINTS[AmazonRegion(region.value)], "apiEndpoint"
+            connection.api_endpoint,
+            PRODUCTION_ENDPOINTS[AmazonRegion(region.value)],
+            "api_endpoint",
         ),
-        token_url=_url(connection.token_url, LWA_TOKEN_URL, "tokenUrl"),
+        token_url=_url(connection.token_url, LWA_TOKEN_URL, "token_url"),
     )
     participations = await discover_marketplaces(gateway, credentials)
     known = {m.id: m for m in (await session.scalars(select(Marketplace))).all()}
@@ -171,7 +173,7 @@ async def rename_store(
         store.name = name
     if shop_representative_name is not None:
         store.shop_representative_name = _required(
-            shop_representative_name, "shopRepresentativeName", "a shop representative name"
+            shop_representative_name, "shop_representative_name", "a shop representative name"
         )
     await session.flush()
     return store
@@ -192,13 +194,13 @@ async def reauthorise_store(
     store = await get_store(session, store_id=store_id)
     credentials = StoreCredentials(
         store_id=str(store.id),
-        client_id=_required(lwa_client_id, "lwaClientId", "the LWA client id"),
-        client_secret=_required(lwa_client_secret, "lwaClientSecret", "the LWA client secret"),
-        refresh_token=_required(refresh_token, "refreshToken", "the refresh token"),
+        client_id=_required(lwa_client_id, "lwa_client_id", "the LWA client id"),
+        client_secret=_required(lwa_client_secret, "lwa_client_secret", "the LWA client secret"),
+        refresh_token=_required(refresh_token, "refresh_token", "the refresh token"),
         selling_partner_id=store.selling_partner_id,
         region=AmazonRegion(store.region.value),
-        endpoint=_url(api_endpoint, store.api_endpoint, "apiEndpoint"),
-        token_url=_url(token_url, store.token_url, "tokenUrl"),
+        endpoint=_url(api_endpoint, store.api_endpoint, "api_endpoint"),
+        token_url=_url(token_url, store.token_url, "token_url"),
     )
     await discover_marketplaces(gateway, credentials)
     store.lwa_client_id = credentials.client_id

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import InvalidValue, PriceTierConflict
 from skuport.domain.inventory.reference.models import (
     Account,
     AccountKind,
@@ -19,7 +20,6 @@ from skuport.domain.inventory.reference.models import (
     TaxRule,
 )
 from skuport.domain.inventory.stock.models import Location
-from skuport.domain.stores.errors import InvalidSetting, PriceTierConflict
 from skuport.domain.stores.models import (
     Consolidation,
     FulfilmentMode,
@@ -85,23 +85,17 @@ _REFERENCES: dict[str, tuple[type, str]] = {
 }
 
 
-def camel(name: str) -> str:
-    """The API's name of a settings field (fbm_location_id → fbmLocationId)."""
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 async def _check_reference(session: AsyncSession, name: str, value: int) -> None:
     model, what = _REFERENCES[name]
     record = await session.get(model, value)
     if record is None:
-        raise InvalidSetting(camel(name), f"no {what} with id {value}")
+        raise InvalidValue(name, f"no {what} with id {value}")
     if name == "revenue_account_id" and record.kind is not AccountKind.REVENUE:
-        raise InvalidSetting(camel(name), f"account {record.code} is not a revenue account")
+        raise InvalidValue(name, f"account {record.code} is not a revenue account")
     if name == "payment_account_id" and record.kind is not AccountKind.BANK:
-        raise InvalidSetting(camel(name), f"account {record.code} cannot receive payments")
+        raise InvalidValue(name, f"account {record.code} cannot receive payments")
     if name == "tax_free_rule_id" and not record.tax_free:
-        raise InvalidSetting(camel(name), f"tax rule {record.name!r} is not tax free")
+        raise InvalidValue(name, f"tax rule {record.name!r} is not tax free")
 
 
 async def update_settings(
@@ -112,7 +106,7 @@ async def update_settings(
     settings = store.settings
     unknown = change.clear - CLEARABLE
     if unknown:
-        raise InvalidSetting(camel(sorted(unknown)[0]), "this setting cannot be cleared")
+        raise InvalidValue(sorted(unknown)[0], "this setting cannot be cleared")
     values: dict[str, Any] = {
         f.name: getattr(change, f.name)
         for f in fields(change)
@@ -124,11 +118,11 @@ async def update_settings(
         try:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidSetting("timezone", f"unknown time zone {values['timezone']!r}") from None
+            raise InvalidValue("timezone", f"unknown time zone {values['timezone']!r}") from None
     minutes = values.get("order_download_minutes")
     if minutes is not None and not MIN_DOWNLOAD_MINUTES <= minutes <= 24 * 60:
-        raise InvalidSetting(
-            "orderDownloadMinutes",
+        raise InvalidValue(
+            "order_download_minutes",
             f"must be between {MIN_DOWNLOAD_MINUTES} and 1440 minutes, not {minutes}",
         )
     # Validate the result as a whole, so no combination of changes leaves it inconsistent.
@@ -137,22 +131,23 @@ async def update_settings(
     for name in change.clear:
         merged[name] = None
     if merged["process_fba_orders"] and merged["fba_location_id"] is None:
-        raise InvalidSetting(
-            "fbaLocationId", "choose a location for Amazon-fulfilled orders, or do not process them"
+        raise InvalidValue(
+            "fba_location_id",
+            "choose a location for Amazon-fulfilled orders, or do not process them",
         )
     if merged["create_product_if_not_found"] and merged["match_products"] is MatchProducts.MANUAL:
-        raise InvalidSetting(
-            "createProductIfNotFound", "products can only be created when matching BY_SKU"
+        raise InvalidValue(
+            "create_product_if_not_found", "products can only be created when matching BY_SKU"
         )
     rules = dict(change.country_tax_rules) if change.country_tax_rules is not None else None
     if rules is not None:
         if store.region is not Region.EU and rules:
-            raise InvalidSetting("countryTaxRules", "destination-country rules are for EU stores")
+            raise InvalidValue("country_tax_rules", "destination-country rules are for EU stores")
         for country, rule_id in rules.items():
             if len(country) != 2 or not country.isalpha():
-                raise InvalidSetting("countryTaxRules", f"{country!r} is not a country code")
+                raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
             if await session.get(TaxRule, rule_id) is None:
-                raise InvalidSetting("countryTaxRules", f"no tax rule with id {rule_id}")
+                raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
     for name, value in merged.items():
         if name != "store_id":
             setattr(settings, name, value)
@@ -197,8 +192,8 @@ async def set_marketplace(
     store = await get_store(session, store_id=store_id)
     entry = next((m for m in store.marketplaces if m.marketplace_id == marketplace_id), None)
     if entry is None:
-        raise InvalidSetting(
-            "marketplaceId", f"the store does not sell in marketplace {marketplace_id}"
+        raise InvalidValue(
+            "marketplace_id", f"the store does not sell in marketplace {marketplace_id}"
         )
     if price_tier_id is not None:
         await _check_price_tier(session, entry, price_tier_id)
@@ -214,11 +209,11 @@ async def set_marketplace(
 async def _check_price_tier(session: AsyncSession, entry: StoreMarketplace, tier_id: int) -> None:
     tier = await session.get(PriceTier, tier_id)
     if tier is None:
-        raise InvalidSetting("priceTierId", f"no price tier with id {tier_id}")
+        raise InvalidValue("price_tier_id", f"no price tier with id {tier_id}")
     currency = entry.marketplace.currency
     if tier.currency != currency:
         raise PriceTierConflict(
-            "priceTierId",
+            "price_tier_id",
             f"price tier {tier.name!r} is in {tier.currency}, but {entry.marketplace.name} "
             f"sells in {currency}",
         )
@@ -230,7 +225,7 @@ async def _check_price_tier(session: AsyncSession, entry: StoreMarketplace, tier
     for other in users:
         if other.marketplace.currency != currency:
             raise PriceTierConflict(
-                "priceTierId",
+                "price_tier_id",
                 f"price tier {tier.name!r} already serves {other.marketplace.name} in "
                 f"{other.marketplace.currency}; use one price tier per currency",
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -15,30 +14,15 @@ from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.reference.service import Address as DomainAddress
 from skuport.schema import ids
 from skuport.schema.context import Info
-from skuport.schema.errors import UserError, user_error
+from skuport.schema.errors import refused
 from skuport.schema.ids import to_id
 
-__all__ = ["to_id", "to_int"]
+__all__ = ["refused", "to_id", "to_int"]
 
 
 def to_int(value: strawberry.ID | None) -> int | None:
     """An optional id argument as a number (see schema.ids.to_int)."""
     return None if value is None else ids.to_int(value)
-
-
-def api_field(field: str | None) -> str | None:
-    """The API's camelCase name of a domain field path, e.g. lines[2].tax_rule_id."""
-    if field is None:
-        return None
-    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), field)
-
-
-def refused(exc: Exception, **renames: str) -> Any:
-    """The typed GraphQL error of a domain refusal, naming the API's input field
-    (`renames` maps a domain field to an argument named otherwise, e.g. product_id="id")."""
-    error: UserError = user_error(exc)
-    error.field = api_field(renames.get(error.field or "", error.field))
-    return error
 
 
 @asynccontextmanager

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth import Role
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.credit_notes import models as cn
 from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from skuport.domain.inventory.errors import InventoryError
 from skuport.domain.inventory.sales import models as m
 from skuport.domain.inventory.sales.invoicing import (
     authorise_invoice,
@@ -230,7 +230,7 @@ class InvoicesQuery:
         async with reading(info) as session:
             try:
                 return Invoice.from_model(await get_invoice(session, invoice_id=to_int(id) or -1))
-            except InventoryError:
+            except DomainError:
                 return None
 
     @strawberry.field(permission_classes=allow(*READERS), description="Credit notes, newest first.")
@@ -270,7 +270,7 @@ class InvoicesMutation:
             async with unit_of_work(info) as session:
                 invoice = await invoice_sale(session, sale_id=to_int(sale_id) or -1, status=status)
                 view = Invoice.from_model(invoice)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return InvoiceSaved(invoice=view)
 
@@ -280,7 +280,7 @@ class InvoicesMutation:
             async with unit_of_work(info) as session:
                 invoice = await authorise_invoice(session, invoice_id=to_int(invoice_id) or -1)
                 view = Invoice.from_model(invoice)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return InvoiceSaved(invoice=view)
 
@@ -311,7 +311,7 @@ class InvoicesMutation:
                 result = PaymentRecorded(
                     payment=Payment.from_model(payment), invoice=Invoice.from_model(invoice)
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result
 
@@ -345,6 +345,6 @@ class InvoicesMutation:
                 result = CreditNoteSaved(
                     credit_note=CreditNote.from_model(note), invoice=Invoice.from_model(invoice)
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import select
 
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products import models as m
 from skuport.domain.inventory.products.families import add_variant, create_family, get_family
 from skuport.domain.inventory.products.service import (
@@ -185,7 +185,7 @@ class ProductsQuery:
         async with reading(info) as session:
             try:
                 row = await get_product(session, product_id=to_int(id) or -1)
-            except InventoryError:
+            except DomainError:
                 return None
             return await product_view(session, row)
 
@@ -213,7 +213,7 @@ class ProductsQuery:
         async with reading(info) as session:
             try:
                 row = await get_family(session, family_id=to_int(id) or -1)
-            except InventoryError:
+            except DomainError:
                 return None
             return await family_view(session, row)
 
@@ -260,7 +260,7 @@ class ProductsMutation:
                     components=_kit(input.components),
                 )
                 view = await product_view(session, product)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return ProductSaved(product=view)
 
@@ -274,7 +274,7 @@ class ProductsMutation:
                     session, product_id=to_int(id) or -1, **_changes(input)
                 )
                 view = await product_view(session, product)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc, product_id="id")
         return ProductSaved(product=view)
 
@@ -292,7 +292,7 @@ class ProductsMutation:
                 )
                 product = await get_product(session, product_id=to_int(product_id) or -1)
                 view = await product_view(session, product)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return ProductSaved(product=view)
 
@@ -306,7 +306,7 @@ class ProductsMutation:
                     session, kit_id=to_int(kit_id) or -1, components=_kit(components)
                 )
                 view = await product_view(session, kit)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return ProductSaved(product=view)
 
@@ -320,7 +320,7 @@ class ProductsMutation:
             async with unit_of_work(info) as session:
                 family = await create_family(session, name=name, option_names=option_names, sku=sku)
                 view = await family_view(session, family)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return FamilySaved(family=view)
 
@@ -348,6 +348,6 @@ class ProductsMutation:
                     brand=input.brand,
                 )
                 view = await product_view(session, product)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return ProductSaved(product=view)

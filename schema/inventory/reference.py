@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from skuport.domain.auth import Role
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.reference import models as m
 from skuport.domain.inventory.reference.service import (
     create_account,
@@ -266,7 +266,7 @@ class ReferenceMutation:
         try:
             async with unit_of_work(info) as session:
                 tier = await create_price_tier(session, name=name, currency=currency)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return PriceTierSaved(price_tier=PriceTier.from_model(tier))
 
@@ -286,7 +286,7 @@ class ReferenceMutation:
                 rule = await create_tax_rule(
                     session, name=name, rate=rate, inclusive=inclusive, tax_free=tax_free
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return TaxRuleSaved(tax_rule=TaxRule.from_model(rule))
 
@@ -301,7 +301,7 @@ class ReferenceMutation:
         try:
             async with unit_of_work(info) as session:
                 account = await create_account(session, code=code, name=name, kind=kind)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return AccountSaved(account=Account.from_model(account))
 
@@ -321,7 +321,7 @@ class ReferenceMutation:
                     tax_rule_id=to_int(input.tax_rule_id),
                     revenue_account_id=to_int(input.revenue_account_id),
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return CustomerSaved(customer=Customer.from_model(customer))
 
@@ -338,6 +338,6 @@ class ReferenceMutation:
                     address=domain_address(input.address),
                     currency=input.currency,
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return SupplierSaved(supplier=Supplier.from_model(supplier))

@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from skuport.domain.auth import Role
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.sales import models as m
 from skuport.domain.inventory.sales.fulfilment import pack_sale, pick_sale, ship_sale
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, ServiceLine
@@ -176,7 +176,7 @@ class SaleActionsMutation:
                     shipping_address=domain_address(input.shipping_address),
                 )
                 view = await sale_view(session, sale)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return SaleSaved(sale=view)
 
@@ -201,7 +201,7 @@ class SaleActionsMutation:
                         for s in picked.shortages
                     ],
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result
 
@@ -211,7 +211,7 @@ class SaleActionsMutation:
             async with unit_of_work(info) as session:
                 sale = await pack_sale(session, sale_id=to_int(sale_id) or -1)
                 view = await sale_view(session, sale)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return SaleSaved(sale=view)
 
@@ -240,7 +240,7 @@ class SaleActionsMutation:
                 result = SaleShipped(
                     sale=await sale_view(session, sale), shipment=Shipment.from_model(shipment)
                 )
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result
 
@@ -269,6 +269,6 @@ class SaleActionsMutation:
                     refund_payments=refund_payments,
                 )
                 view = await sale_view(session, sale)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return SaleSaved(sale=view)

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.purchasing import models as po
 from skuport.domain.inventory.reference.models import Customer
 from skuport.domain.inventory.sales import models as m
@@ -243,7 +243,7 @@ class SalesQuery:
         async with reading(info) as session:
             try:
                 row = await get_sale(session, sale_id=to_int(id) or -1)
-            except InventoryError:
+            except DomainError:
                 return None
             return await sale_view(session, row)
 

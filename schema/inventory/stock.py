@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from skuport.domain.inventory.errors import InventoryError
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.stock import models as m
 from skuport.domain.inventory.stock.ledger import StockFigure, totals_for
 from skuport.domain.inventory.stock.service import (
@@ -181,7 +181,7 @@ class StockMutation:
         try:
             async with unit_of_work(info) as session:
                 location = await create_location(session, name=name)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return LocationSaved(location=Location.from_model(location))
 
@@ -205,7 +205,7 @@ class StockMutation:
                     reason=reason,
                 )
                 result = await _moved(session, movement, product, location)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result
 
@@ -227,7 +227,7 @@ class StockMutation:
                     session, product_id=product, location_id=location, change=change, reason=reason
                 )
                 result = await _moved(session, movement, product, location)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result
 
@@ -253,6 +253,6 @@ class StockMutation:
                     reason=reason,
                 )
                 result = await _moved(session, movement, product, location)
-        except InventoryError as exc:
+        except DomainError as exc:
             return refused(exc)
         return result

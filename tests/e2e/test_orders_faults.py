@@ -278,7 +278,7 @@ async def test_a_processing_failure_keeps_the_capture_and_its_stock(
     gql, shop, amazon, scheduled, sandbox, sessions, monkeypatch
 ):
     """PR-1, BX-3: the sale cannot be made → the order stays pending, allocated, queued."""
-    from skuport.domain.inventory.errors import InvalidValue
+    from skuport.domain.errors import InvalidValue
     from skuport.domain.inventory.sales import batch, service
 
     store = await shop("NA")

@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.credit_notes.models import CreditNote, CreditNoteLine
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.records import load
 from skuport.domain.inventory.sales.holdings import sale_holdings

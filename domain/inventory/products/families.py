@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import DuplicateName, InvalidValue, InventoryError
+from skuport.domain.errors import DomainError, DuplicateName, InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductFamily
 from skuport.domain.inventory.products.service import NewProduct, create_products
 from skuport.domain.inventory.records import load
@@ -61,7 +61,7 @@ def _checked_family(draft: NewFamily, taken: set[str]) -> ProductFamily:
 
 async def create_families(
     session: AsyncSession, drafts: Sequence[NewFamily]
-) -> list[ProductFamily | InventoryError]:
+) -> list[ProductFamily | DomainError]:
     """Create families with `create_family`'s checks in a few statements; a refusal per draft."""
     names = {(d.name or "").strip() for d in drafts} - {""}
     taken: set[str] = set()
@@ -76,11 +76,11 @@ async def create_families(
             )
         )
         taken = {name.lower() for name in found}
-    results: list[ProductFamily | InventoryError] = []
+    results: list[ProductFamily | DomainError] = []
     for draft in drafts:
         try:
             results.append(_checked_family(draft, taken))
-        except InventoryError as exc:
+        except DomainError as exc:
             results.append(exc)
     session.add_all(f for f in results if isinstance(f, ProductFamily))
     await session.flush()
@@ -92,7 +92,7 @@ async def create_family(
 ) -> ProductFamily:
     """Create a product family with one to three option names (e.g. Size, Colour)."""
     (result,) = await create_families(session, [NewFamily(name, option_names, sku)])
-    if isinstance(result, InventoryError):
+    if isinstance(result, DomainError):
         raise result
     return result
 
@@ -139,7 +139,7 @@ async def add_variant(
     family = await load(session, ProductFamily, family_id, field="family_id")
     draft = new_variant(family, sku=sku, option_values=option_values, **details)
     (result,) = await create_products(session, [draft])
-    if isinstance(result, InventoryError):
+    if isinstance(result, DomainError):
         raise result
     return result
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.records import ensure_unique, load, load_optional
 from skuport.domain.inventory.reference.models import (
     Account,

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from skuport.domain.db.base import utcnow
-from skuport.domain.inventory.errors import InvalidState, InventoryError
+from skuport.domain.errors import DomainError, InvalidState
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
 from skuport.domain.inventory.records import remember_locked_id
@@ -105,7 +105,7 @@ class SaleResult:
     picked: bool = False
     shipped: bool = False
     shortages: list[Shortage] = field(default_factory=list)
-    error: InventoryError | None = None
+    error: DomainError | None = None
 
     @property
     def number(self) -> str:
@@ -177,7 +177,7 @@ async def process_sales(session: AsyncSession, requests: Sequence[SaleRequest]) 
     for index, request in enumerate(requests):
         try:
             plans.append(await _plan(session, index, request, results[index], products, rules))
-        except InventoryError as error:
+        except DomainError as error:
             results[index].error = error
     if not plans:
         return results

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.db.base import utcnow
-from skuport.domain.inventory.errors import InsufficientStock, InvalidState
+from skuport.domain.errors import InsufficientStock, InvalidState
 from skuport.domain.inventory.sales.holdings import sale_holdings
 from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
 from skuport.domain.inventory.sales.service import get_sale

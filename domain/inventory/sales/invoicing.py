@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.db.base import utcnow
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.records import load, remember_locked
 from skuport.domain.inventory.reference.models import AccountKind
 from skuport.domain.inventory.reference.service import load_account

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.db.base import utcnow
-from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
 from skuport.domain.inventory.records import load, load_optional, remember_locked

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.db.base import utcnow
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.purchasing.service import cancel_drop_ship_orders
 from skuport.domain.inventory.sales.holdings import sale_holdings
 from skuport.domain.inventory.sales.invoicing import find_invoice, get_invoice

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InvalidValue, NotFound
+from skuport.domain.errors import InvalidValue, NotFound
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.records import load
 from skuport.domain.inventory.stock.ledger import lock_products, record_movement

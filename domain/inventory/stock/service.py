@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InsufficientStock, InvalidValue
+from skuport.domain.errors import InsufficientStock, InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.records import ensure_unique, load
 from skuport.domain.inventory.stock.ledger import (

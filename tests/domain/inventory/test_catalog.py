@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import DuplicateName, DuplicateSku, InvalidValue, NotFound
+from skuport.domain.errors import DuplicateName, DuplicateSku, InvalidValue, NotFound
 from skuport.domain.inventory.models import Brand, Category, ProductType
 from skuport.domain.inventory.products.families import add_variant, create_family, get_family
 from skuport.domain.inventory.products.service import (

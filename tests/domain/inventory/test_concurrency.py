@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from skuport.domain.db import transaction
-from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.models import InvoiceStatus, StageStatus
 from skuport.domain.inventory.sales.fulfilment import pick_sale
 from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment

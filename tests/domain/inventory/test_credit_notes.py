@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.models import ChargeKind, InvoiceStatus, MovementKind, ProductType
 from skuport.domain.inventory.products.service import KitLine, create_product
 from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale

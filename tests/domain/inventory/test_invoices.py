@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.models import ChargeKind, InvoiceStatus, PaymentStatus
 from skuport.domain.inventory.sales.invoicing import (
     authorise_invoice,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InvalidValue
+from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.models import ProductType, PurchaseOrderStatus
 from skuport.domain.inventory.products.service import KitLine, create_product
 from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale

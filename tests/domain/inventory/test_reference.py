@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import DuplicateName, InvalidValue, NotFound
+from skuport.domain.errors import DuplicateName, InvalidValue, NotFound
 from skuport.domain.inventory.models import AccountKind, Customer
 from skuport.domain.inventory.reference.service import (
     Address,

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import NotFound
 from skuport.domain.events import EventBus
-from skuport.domain.inventory.errors import NotFound
 from skuport.domain.inventory.events import AvailabilityChanged, publish_availability_changes
 from skuport.domain.inventory.models import ProductType
 from skuport.domain.inventory.products.service import KitLine, create_product

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import InvalidState, InvalidValue, NotFound
+from skuport.domain.errors import InvalidState, InvalidValue, NotFound
 from skuport.domain.inventory.models import (
     ChargeKind,
     InvoiceStatus,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from skuport.domain.db import transaction
-from skuport.domain.inventory.errors import InvalidValue, NotFound
+from skuport.domain.errors import InvalidValue, NotFound
 from skuport.domain.inventory.models import InvoiceStatus, ProductType
 from skuport.domain.inventory.products.service import KitLine, create_product
 from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.errors import DuplicateName, InsufficientStock, InvalidValue, NotFound
+from skuport.domain.errors import DuplicateName, InsufficientStock, InvalidValue, NotFound
 from skuport.domain.inventory.models import MovementKind, ProductType
 from skuport.domain.inventory.products.service import create_product
 from skuport.domain.inventory.stock.service import (

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.events import EventBus
 from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
-from skuport.domain.inventory.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.events import AvailabilityChanged, publish_availability_changes
 from skuport.domain.inventory.models import InvoiceStatus, MovementKind, ProductType, SaleStatus
 from skuport.domain.inventory.products.service import KitLine, create_product
