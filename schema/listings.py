@@ -45,7 +45,8 @@ class LinkedProduct:
     name: str
 
 
-@strawberry.type(description="An Amazon variation family of the store (CA-2).")
+# CA-2
+@strawberry.type(description="An Amazon variation family of the store.")
 class CatalogFamily:
     parent_asin: str
     title: str
@@ -63,7 +64,8 @@ class CatalogRow:
     isbn: str
     title: str = strawberry.field(description="The listing's own title in its marketplace.")
     alias_name: str | None = strawberry.field(
-        description="ST-8: the listing's title where it differs from our product's name."
+        # ST-8
+        description="The listing's title where it differs from our product's name."
     )
     status: CatalogStatus  # type: ignore[valid-type]
     fulfilment: Fulfilment  # type: ignore[valid-type]
@@ -84,7 +86,8 @@ class CatalogRow:
     )
 
 
-@strawberry.input(description="CA-6 filters. Defaults: only active, families as one row.")
+# CA-6
+@strawberry.input(description="Catalog filters. Defaults: only active, families as one row.")
 class CatalogFilterInput:
     only_active: bool = True
     variations_separately: bool = False
@@ -194,7 +197,8 @@ def _done(outcomes: list[RowOutcome]) -> CatalogActionDone:
 class CatalogQuery:
     @strawberry.field(
         permission_classes=allow(*READERS),
-        description="The store's catalog, paged, with the CA-6 filters.",
+        # CA-6
+        description="The store's catalog, paged and filtered.",
     )
     async def catalog(
         self,
@@ -227,7 +231,8 @@ class CatalogQuery:
 class CatalogMutation:
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="Download the store's catalog now (CA-1); follow the run for progress.",
+        # CA-1
+        description="Download the store's catalog now; follow the run for progress.",
     )
     async def download_catalog(
         self,
@@ -236,7 +241,8 @@ class CatalogMutation:
         import_opening_stock: Annotated[
             bool,
             strawberry.argument(
-                description="BX-6: also receive listing quantities as opening stock at the "
+                # BX-6
+                description="Also receive listing quantities as opening stock at the "
                 "store's FBM location, for products without any stock history."
             ),
         ] = False,
@@ -256,7 +262,8 @@ class CatalogMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="CA-7: link catalog rows to an existing product (one row or many).",
+        # CA-7
+        description="Link catalog rows to an existing product (one row or many).",
     )
     async def link_catalog_entries(
         self,
@@ -278,7 +285,8 @@ class CatalogMutation:
         return _done(outcomes)
 
     @strawberry.mutation(
-        permission_classes=allow(*OPERATORS), description="CA-7: unlink catalog rows."
+        permission_classes=allow(*OPERATORS),
+        description="Unlink catalog rows.",  # CA-7
     )
     async def unlink_catalog_entries(
         self, info: Info, store_id: strawberry.ID, entry_ids: list[strawberry.ID]
@@ -295,7 +303,8 @@ class CatalogMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="CA-7: create products for unlinked rows (only where no product has the SKU).",
+        # CA-7
+        description="Create products for unlinked rows (only where no product has the SKU).",
     )
     async def create_products_from_catalog(
         self, info: Info, store_id: strawberry.ID, entry_ids: list[strawberry.ID]

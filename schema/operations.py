@@ -27,7 +27,8 @@ class RunError:
     reason: str
 
 
-@strawberry.type(description="One run of an operation (LG-4).")
+# LG-4
+@strawberry.type(description="One run of an operation.")
 class OperationRun:
     id: strawberry.ID
     operation: str
@@ -213,7 +214,8 @@ class OperationsMutation:
 class OperationsSubscription:
     @strawberry.subscription(
         permission_classes=allow(*READERS),
-        description="Live progress of runs as they happen (BX-4).",
+        # BX-4
+        description="Live progress of runs as they happen.",
     )
     async def run_updates(
         self, info: Info, operation: str | None = None

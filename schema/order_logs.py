@@ -31,7 +31,8 @@ from skuport.schema.permissions import OPERATORS, READERS, allow
 LogState = strawberry.enum(m.LogState, name="OrderLogState")
 
 
-@strawberry.type(description="LG-1: where the order's sale task stands.")
+# LG-1
+@strawberry.type(description="Where the order's sale task stands.")
 class OrderSaleState:
     id: strawberry.ID
     number: str
@@ -45,7 +46,8 @@ class OrderSaleState:
     payment_status: str | None
 
 
-@strawberry.type(description="LG-1: one captured Amazon order.")
+# LG-1
+@strawberry.type(description="One captured Amazon order.")
 class OrderLogRow:
     id: strawberry.ID
     store_id: strawberry.ID
@@ -91,7 +93,8 @@ class NotificationNode:
         )
 
 
-@strawberry.type(description="A notification as it is posted (BX-4).")
+# BX-4
+@strawberry.type(description="A notification as it is posted.")
 class NotificationPostedUpdate:
     id: strawberry.ID
     store_id: strawberry.ID | None
@@ -156,7 +159,8 @@ def _row(
 class OrderLogsQuery:
     @strawberry.field(
         permission_classes=allow(*READERS),
-        description="LG-1: the store's captured orders with their sale's state, newest first.",
+        # LG-1
+        description="The store's captured orders with their sale's state, newest first.",
     )
     async def order_log(
         self,
@@ -218,7 +222,8 @@ class OrderLogsQuery:
 class OrderLogsMutation:
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="LG-2: delete a log entry so the order can be captured again; the sale stays.",
+        # LG-2
+        description="Delete a log entry so the order can be captured again; the sale stays.",
     )
     async def delete_log_entry(self, info: Info, id: strawberry.ID) -> DeleteLogEntryResult:  # type: ignore[valid-type]
         try:
@@ -231,7 +236,8 @@ class OrderLogsMutation:
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
         description=(
-            "LG-3: void the order's sale task, delete its log entry and load orders from a date "
+            # LG-3
+            "Void the order's sale task, delete its log entry and load orders from a date "
             "before the order; follow the returned run."
         ),
     )
@@ -271,7 +277,8 @@ class OrderLogsMutation:
 class OrderLogsSubscription:
     @strawberry.subscription(
         permission_classes=allow(*READERS),
-        description="Notifications as they are posted (BX-4), optionally for one store.",
+        # BX-4
+        description="Notifications as they are posted, optionally for one store.",
     )
     async def notifications_posted(
         self, info: Info, store_id: strawberry.ID | None = None

@@ -27,7 +27,8 @@ OrderFulfilment = strawberry.enum(m.OrderFulfilment, name="OrderFulfilment")
 OrderChargeKind = strawberry.enum(m.ChargeKind, name="OrderChargeKind")
 
 
-@strawberry.enum(description="How a load reads Amazon (BX-2); AUTO picks by the range's length.")
+# BX-2
+@strawberry.enum(description="How a load reads Amazon; AUTO picks by the range's length.")
 class OrderRoute(Enum):
     AUTO = "auto"
     SEARCH = "search"
@@ -62,7 +63,8 @@ class PendingOrderLineNode:
     tax_rule_id: strawberry.ID | None
 
 
-@strawberry.type(description="An order-level charge or discount with its tax rule (OR-4).")
+# OR-4
+@strawberry.type(description="An order-level charge or discount with its tax rule.")
 class PendingOrderChargeNode:
     kind: OrderChargeKind  # type: ignore[valid-type]
     amount: Decimal
@@ -140,7 +142,8 @@ class PendingOrderNode:
         )
 
 
-@strawberry.type(description="BX-3: an order that could not be captured or processed, and why.")
+# BX-3
+@strawberry.type(description="An order that could not be captured or processed, and why.")
 class AttentionItemNode:
     id: strawberry.ID
     store_id: strawberry.ID
@@ -239,7 +242,8 @@ class OrdersQuery:
 
     @strawberry.field(
         permission_classes=allow(*READERS),
-        description="BX-3: orders that need attention, with their reasons (all stores if none).",
+        # BX-3
+        description="Orders that need attention, with their reasons (all stores if none).",
     )
     async def attention_items(
         self, info: Info, store_id: strawberry.ID | None = None
@@ -256,8 +260,9 @@ class OrdersMutation:
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
         description=(
-            "OR-1: load the store's orders last updated in a range, in the background; long "
-            "ranges are read from Amazon's orders report (BX-2). Follow the returned run."
+            # OR-1, BX-2
+            "Load the store's orders last updated in a range, in the background; long "
+            "ranges are read from Amazon's orders report. Follow the returned run."
         ),
     )
     async def load_orders(
@@ -280,7 +285,8 @@ class OrdersMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description='PR-1: process the store\'s pending orders now ("Process"), in the background.',
+        # PR-1
+        description='Process the store\'s pending orders now ("Process"), in the background.',
     )
     async def process_pending_orders(
         self, info: Info, store_id: strawberry.ID
@@ -296,7 +302,8 @@ class OrdersMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="BX-3: try a queued order again (after fixing what its reason names).",
+        # BX-3
+        description="Try a queued order again (after fixing what its reason names).",
     )
     async def retry_attention_item(self, info: Info, id: strawberry.ID) -> RetryAttentionResult:  # type: ignore[valid-type]
         services = info.context.services

@@ -32,13 +32,15 @@ class ListingStock:
     marketplace_id: str
     seller_sku: str
     product_id: strawberry.ID
-    quantity: int = strawberry.field(description="Available now, less uncaptured orders (SY-3).")
+    # SY-3
+    quantity: int = strawberry.field(description="Available now, less uncaptured orders.")
     last_pushed: int | None = strawberry.field(description="The quantity last sent to Amazon.")
     pushed_at: datetime | None
     pending: bool = strawberry.field(description="The quantity differs from what Amazon was sent.")
 
 
-@strawberry.type(description="Where a store's stock push stands (SY-1 … SY-3).")
+# SY-1 … SY-3
+@strawberry.type(description="Where a store's stock push to Amazon stands.")
 class StockPushStatus:
     update_stock_levels: bool
     listing_count: int
@@ -46,7 +48,8 @@ class StockPushStatus:
     listings: list[ListingStock]
 
 
-@strawberry.type(description="FU-1: an Amazon order's shipment confirmation.")
+# FU-1
+@strawberry.type(description="An Amazon order's shipment confirmation.")
 class ShipmentConfirmationRow:
     log_entry_id: strawberry.ID
     amazon_order_id: str
@@ -92,7 +95,8 @@ def _confirmation_row(entry: OrderLogEntry, shipment: Shipment | None) -> Shipme
 class StockSyncQuery:
     @strawberry.field(
         permission_classes=allow(*READERS),
-        description="SY-1 … SY-3: each FBM listing's quantity now, last sent, and whether "
+        # SY-1 … SY-3
+        description="Each FBM listing's quantity now, last sent, and whether "
         "a change is waiting to be sent.",
     )
     async def stock_push_status(
@@ -131,7 +135,8 @@ class StockSyncQuery:
 
     @strawberry.field(
         permission_classes=allow(*READERS),
-        description="FU-1: the store's orders whose shipment is (or was) confirmed to Amazon.",
+        # FU-1
+        description="The store's orders whose shipment is (or was) confirmed to Amazon.",
     )
     async def shipment_confirmations(
         self,
@@ -177,7 +182,8 @@ class StockSyncMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
-        description="FU-1: try to confirm an order's shipment to Amazon again, now.",
+        # FU-1
+        description="Try to confirm an order's shipment to Amazon again, now.",
     )
     async def retry_shipment_confirmation(
         self, info: Info, log_entry_id: strawberry.ID

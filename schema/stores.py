@@ -84,7 +84,8 @@ class CountryTaxRule:
     tax_rule_id: strawberry.ID
 
 
-@strawberry.type(description="Every setting of a store (ST-5), with the SPEC's defaults.")
+# ST-5
+@strawberry.type(description="Every setting of a store, with the defaults a new store starts with.")
 class StoreSettings:
     load_orders_when: LoadOrdersWhen  # type: ignore[valid-type]
     consolidation: Consolidation  # type: ignore[valid-type]
@@ -161,7 +162,8 @@ class Store:
     marketplaces: list[StoreMarketplace]
     settings: StoreSettings
     tax_mapping_gaps: list[str] = strawberry.field(
-        description="ST-6: what the tax mapping lacks; orders are skipped until this is empty."
+        # ST-6
+        description="What the tax mapping lacks; orders are skipped until this is empty."
     )
 
     @classmethod
@@ -191,7 +193,8 @@ class Store:
         )
 
 
-@strawberry.input(description="What connecting a store needs (ST-3).")
+# ST-3
+@strawberry.input(description="What connecting a store needs.")
 class ConnectStoreInput:
     name: str
     region: Region  # type: ignore[valid-type]
@@ -472,7 +475,8 @@ class StoresMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*ADMINS),
-        description="ST-4: remove every Amazon association; products, customers, sales stay.",
+        # ST-4
+        description="Remove every Amazon association; products, customers, sales stay.",
     )
     async def disconnect_store(self, info: Info, id: strawberry.ID) -> DisconnectStoreResult:  # type: ignore[valid-type]
         services = info.context.services
@@ -505,7 +509,8 @@ class StoresMutation:
 
     @strawberry.mutation(
         permission_classes=allow(*ADMINS),
-        description="Use a marketplace or not, and set its price tier (ST-7: one currency a tier).",
+        # ST-7
+        description="Use a marketplace or not, and set its price tier (one currency a tier).",
     )
     async def set_store_marketplace(
         self,

@@ -38,7 +38,8 @@ class PendingOrdersWidget(StoreScopedWidget):
 
     pending = traitlets.List(help="the store's pending orders, newest first")
     pending_count = traitlets.Int(0, help="the store's pending orders (the grid may show fewer)")
-    attention = traitlets.List(help="the store's needs-attention queue (BX-3)")
+    # BX-3
+    attention = traitlets.List(help="the store's needs-attention queue")
     retried = traitlets.List(help="what the last retry did, one entry per order")
 
     def __init__(

@@ -11,14 +11,14 @@ from skuport.domain.amazon.errors import (
     SpApiError,
     ThrottledError,
 )
-from skuport.domain.amazon.parsing import Money
+from skuport.domain.amazon.parsing import AmountWithCurrency
 
 __all__ = [
     "MARKETPLACE_IDS",
     "AmazonError",
     "AmazonUnavailableError",
+    "AmountWithCurrency",
     "MalformedPayloadError",
-    "Money",
     "ReauthoriseStoreError",
     "Region",
     "RetryPolicy",

@@ -10,7 +10,7 @@ from typing import Any
 
 from skuport.domain.amazon.client import SpApiClient
 from skuport.domain.amazon.paging import Page, iterate_pages
-from skuport.domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,8 @@ class EventGroup:
     group_id: str
     processing_status: str | None
     fund_transfer_status: str | None
-    original_total: Money | None
-    beginning_balance: Money | None
+    original_total: AmountWithCurrency | None
+    beginning_balance: AmountWithCurrency | None
     fund_transfer_date: datetime | None
     start: datetime | None
     end: datetime | None
@@ -33,7 +33,7 @@ class Amount:
     """One charge, fee or promotion line of an event."""
 
     kind: str
-    money: Money
+    money: AmountWithCurrency
 
 
 @dataclass
@@ -46,12 +46,12 @@ class FinancialEvent:
     amounts: list[Amount] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
-    def total(self) -> Money | None:
+    def total(self) -> AmountWithCurrency | None:
         """Sum of every amount of the event (None when it has none)."""
         if not self.amounts:
             return None
         currency = self.amounts[0].money.currency
-        return Money(sum((a.money.amount for a in self.amounts), Decimal(0)), currency)
+        return AmountWithCurrency(sum((a.money.amount for a in self.amounts), Decimal(0)), currency)
 
 
 def _group(data: object) -> EventGroup:
@@ -228,10 +228,10 @@ class Transaction:
     transaction_type: str | None
     status: str | None
     posted: datetime | None
-    total: Money | None
+    total: AmountWithCurrency | None
     description: str | None
     related: dict[str, str]
-    breakdowns: dict[str, Money]
+    breakdowns: dict[str, AmountWithCurrency]
 
 
 def parse_transaction(data: object) -> Transaction:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from skuport.domain.amazon.client import SpApiClient
 from skuport.domain.amazon.paging import Page, iterate_pages
-from skuport.domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 
 VALIDATION_PREVIEW = "VALIDATION_PREVIEW"
 
@@ -37,7 +37,7 @@ class ListingsItem:
     status: tuple[str, ...] = ()
     created: datetime | None = None
     last_updated: datetime | None = None
-    price: Money | None = None
+    price: AmountWithCurrency | None = None
     quantity: int | None = None
     issues: list[Issue] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from skuport.domain.amazon.client import SpApiClient
 from skuport.domain.amazon.errors import MalformedPayloadError
 from skuport.domain.amazon.paging import Page, iterate_pages
-from skuport.domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 
 BASE = "/orders/2026-01-01/orders"
 
@@ -29,8 +29,12 @@ class FulfillmentStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class Address:
-    """A delivery address (present when the app holds the restricted role)."""
+class DeliveryAddress:
+    """Where and to whom Amazon delivers an order (present when the app holds the restricted role).
+
+    Amazon's shape, with recipient and phone; our own postal address is
+    skuport.domain.inventory.reference.service.Address.
+    """
 
     name: str | None
     company_name: str | None
@@ -48,8 +52,8 @@ class Breakdown:
     """One proceeds component (ITEM, SHIPPING, GIFT_WRAP, TAX, DISCOUNT...) and its detail."""
 
     type: str
-    subtotal: Money
-    details: dict[str, Money]
+    subtotal: AmountWithCurrency
+    details: dict[str, AmountWithCurrency]
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,9 @@ class OrderItem:
     title: str | None
     quantity_ordered: int
     quantity_shipped: int | None
-    unit_price: Money | None
+    unit_price: AmountWithCurrency | None
     condition: str | None
-    proceeds_total: Money | None
+    proceeds_total: AmountWithCurrency | None
     breakdowns: tuple[Breakdown, ...]
     promotion_ids: tuple[str, ...]
     gift_message: str | None = None
@@ -97,12 +101,12 @@ class Order:
     fulfilled_by: str | None
     service_level: str | None
     programs: tuple[str, ...]
-    grand_total: Money | None
+    grand_total: AmountWithCurrency | None
     buyer_name: str | None
     buyer_email: str | None
     buyer_company: str | None
     purchase_order_number: str | None
-    address: Address | None
+    address: DeliveryAddress | None
     items: tuple[OrderItem, ...]
     latest_ship: datetime | None = None
     latest_delivery: datetime | None = None
@@ -235,13 +239,13 @@ def _window_end(fulfillment: Reader | None, key: str) -> datetime | None:
     return window.moment("latestDateTime") if window else None
 
 
-def _parse_address(row: Reader | None) -> Address | None:
+def _parse_address(row: Reader | None) -> DeliveryAddress | None:
     if row is None:
         return None
     lines = tuple(
         line for key in ("addressLine1", "addressLine2", "addressLine3") if (line := row.text(key))
     )
-    return Address(
+    return DeliveryAddress(
         name=row.text("name"),
         company_name=row.text("companyName"),
         lines=lines,

@@ -11,8 +11,11 @@ from skuport.domain.amazon.errors import MalformedPayloadError
 
 
 @dataclass(frozen=True)
-class Money:
-    """An exact amount in a currency."""
+class AmountWithCurrency:
+    """An exact amount in a currency, as Amazon sends it (its `Money` object).
+
+    Not the `Money` column type of skuport.domain.db, which stores a bare Decimal.
+    """
 
     amount: Decimal
     currency: str
@@ -95,8 +98,8 @@ class Reader:
             return None
         return _to_decimal(value, lambda problem: self._fail(key, problem))
 
-    def money(self, key: str, *, required: bool = False) -> Money | None:
-        """A Money object in any of Amazon's spellings (amount/Amount/CurrencyAmount...)."""
+    def money(self, key: str, *, required: bool = False) -> AmountWithCurrency | None:
+        """Amazon's Money object, in any of its spellings (amount/Amount/CurrencyAmount...)."""
         inner = self.obj(key, required=required)
         if inner is None:
             return None
@@ -108,7 +111,7 @@ class Reader:
         currency = data.get("currencyCode", data.get("CurrencyCode"))
         if amount_key is None or not isinstance(currency, str):
             raise self._fail(key, "is not a Money object")
-        return Money(inner.decimal(amount_key, required=True), currency)  # type: ignore[arg-type]
+        return AmountWithCurrency(inner.decimal(amount_key, required=True), currency)  # type: ignore[arg-type]
 
 
 def _to_decimal(value: Any, fail: Any) -> Decimal:

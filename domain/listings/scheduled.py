@@ -52,7 +52,8 @@ async def run_catalog_download_with_opening_stock(context: JobContext) -> None:
 
 CATALOG_DOWNLOAD = JobSpec(
     name="catalog_download",
-    description="Download the store's listings report and catalog details (hourly, ST-9)",
+    # ST-9
+    description="Download the store's listings report and catalog details (hourly)",
     run=run_catalog_download,
     targets=every_store,
 )
@@ -61,7 +62,8 @@ CATALOG_DOWNLOAD = JobSpec(
 # with the scheduler, which runs every registered job on its schedule.
 CATALOG_DOWNLOAD_WITH_OPENING_STOCK = JobSpec(
     name="catalog_download_opening_stock",
-    description="Download the catalog and import listing quantities as opening stock (BX-6)",
+    # BX-6
+    description="Download the catalog and import listing quantities as opening stock",
     run=run_catalog_download_with_opening_stock,
     targets=every_store,
 )

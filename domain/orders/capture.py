@@ -326,7 +326,7 @@ def fulfilled_by_amazon(store: Store, order: Order) -> bool:
     """OR-7: whether the order is FBA; OrderSkipped when the store does not process those."""
     fba = order.fulfilled_by == "AMAZON"
     if fba and not store.settings.process_fba_orders:
-        raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "FBA orders are not processed (OR-7)")
+        raise OrderSkipped(SkipReason.FBA_NOT_PROCESSED, "the store's settings skip FBA orders")
     return fba
 
 

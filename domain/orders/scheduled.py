@@ -72,13 +72,15 @@ async def run_consolidation(context: JobContext) -> None:
 
 ORDERS_DOWNLOAD = JobSpec(
     name="orders_download",
-    description="Download the store's new and changed Amazon orders (OR-1, per-store interval)",
+    # OR-1
+    description="Download the store's new and changed Amazon orders (on the store's own interval)",
     run=run_download,
     targets=download_targets,
 )
 ORDERS_CONSOLIDATION = JobSpec(
     name="orders_daily_processing",
-    description="Process the day's pending orders into one sale (PR-1, DAILY consolidation)",
+    # PR-1
+    description="Process the day's pending orders into one sale (daily consolidation)",
     run=run_consolidation,
     targets=consolidation_targets,
 )
@@ -91,7 +93,8 @@ async def _processing_targets(session: AsyncSession) -> list[JobTarget]:
 
 ORDERS_PROCESS_NOW = JobSpec(
     name="orders_process",
-    description='Process the store\'s pending orders now (PR-1, "Process")',
+    # PR-1
+    description='Process the store\'s pending orders now ("Process")',
     run=run_consolidation,
     targets=_processing_targets,
 )
@@ -116,7 +119,8 @@ def load_job(*, start: datetime, end: datetime | None, route: str | None) -> Job
 
     return JobSpec(
         name="orders_load",
-        description="Load a store's Amazon orders for a date range (OR-1, historical loads)",
+        # OR-1
+        description="Load a store's Amazon orders for a date range (historical loads)",
         run=run_load,
         targets=download_targets,
     )

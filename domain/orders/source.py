@@ -12,15 +12,15 @@ from skuport.domain.amazon.client import SpApiClient
 from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
 from skuport.domain.amazon.orders import (
     BASE,
-    Address,
     Breakdown,
+    DeliveryAddress,
     FulfillmentStatus,
     Order,
     OrderItem,
     parse_order,
 )
 from skuport.domain.amazon.paging import PaginationLoopError
-from skuport.domain.amazon.parsing import Money, Reader, iso
+from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 from skuport.domain.amazon.reports import (
     ALL_ORDERS_BY_LAST_UPDATE,
     create_report,
@@ -155,8 +155,8 @@ def _report_item(row: dict[str, str], index: int, order_id: str) -> OrderItem:
     except ValueError as error:
         raise MalformedPayloadError(where, "column 'quantity' is not a number") from error
 
-    def money(value: Decimal) -> Money:
-        return Money(value, currency)
+    def money(value: Decimal) -> AmountWithCurrency:
+        return AmountWithCurrency(value, currency)
 
     item, ship, wrap = (
         _amount(row, c, where) for c in ("item-price", "shipping-price", "gift-wrap-price")
@@ -245,12 +245,12 @@ def _report_order(order_id: str, items: list[dict[str, str]]) -> Order:
         else "MERCHANT",
         service_level=(first.get("ship-service-level") or "").strip() or None,
         programs=("AMAZON_BUSINESS",) if business else (),
-        grand_total=Money(total, currency) if currency else None,
+        grand_total=AmountWithCurrency(total, currency) if currency else None,
         buyer_name=None,
         buyer_email=None,
         buyer_company=None,
         purchase_order_number=(first.get("purchase-order-number") or "").strip() or None,
-        address=Address(
+        address=DeliveryAddress(
             name=None,
             company_name=None,
             lines=(),

@@ -118,7 +118,8 @@ async def run_confirm_shipments(context: JobContext) -> None:
 
 STOCK_PUSH = JobSpec(
     name="stock_push",
-    description="Send changed FBM stock levels of the store to Amazon (SY-1 … SY-3)",
+    # SY-1 … SY-3
+    description="Send changed FBM stock levels of the store to Amazon",
     run=run_stock_push,
     targets=stores_with_push_on,
 )
@@ -127,14 +128,16 @@ STOCK_PUSH = JobSpec(
 # it is deliberately not registered, and its schedule is never used.
 STOCK_PUSH_CHANGES = JobSpec(
     name="stock_push_changes",
-    description="Send the stock levels that just changed to every store (SY-1, OR-10)",
+    # SY-1, OR-10
+    description="Send the stock levels that just changed to every store",
     run=run_pending_stock_changes,
     schedule=Every(STOCK_PUSH_EVERY_MINUTES),
 )
 
 CONFIRM_SHIPMENTS = JobSpec(
     name="confirm_shipments",
-    description="Confirm shipped FBM sales to Amazon and retry failed confirmations (FU-1)",
+    # FU-1
+    description="Confirm shipped FBM sales to Amazon and retry failed confirmations",
     run=run_confirm_shipments,
     schedule=Every(CONFIRM_SHIPMENTS_EVERY_MINUTES),
 )

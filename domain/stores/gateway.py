@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 
 from skuport.domain.amazon.client import RetryPolicy, SpApiClient
-from skuport.domain.amazon.config import Region as AmazonRegion
 from skuport.domain.amazon.config import StoreCredentials
 from skuport.domain.amazon.throttle import Sleep
 from skuport.domain.clock import Clock, SystemClock
@@ -26,7 +25,7 @@ def credentials_of(
         client_secret=box.decrypt(store.lwa_client_secret_encrypted),
         refresh_token=box.decrypt(store.refresh_token_encrypted),
         selling_partner_id=store.selling_partner_id,
-        region=AmazonRegion(store.region.value),
+        region=store.region,
         marketplace_ids=marketplace_ids,
         endpoint=store.api_endpoint,
         token_url=store.token_url,

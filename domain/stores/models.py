@@ -8,14 +8,9 @@ from datetime import datetime, time
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from skuport.domain.amazon.config import Region
 from skuport.domain.db.base import Base, CreatedAt
 from skuport.domain.db.types import UTCDateTime, value_enum
-
-
-class Region(enum.StrEnum):
-    NA = "NA"
-    EU = "EU"
-    FE = "FE"
 
 
 class StoreStatus(enum.StrEnum):

@@ -10,7 +10,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon.config import LWA_TOKEN_URL, PRODUCTION_ENDPOINTS, StoreCredentials
-from skuport.domain.amazon.config import Region as AmazonRegion
 from skuport.domain.amazon.errors import AmazonError, AmazonUnavailableError, ReauthoriseStoreError
 from skuport.domain.amazon.sellers import MarketplaceParticipation, get_marketplace_participations
 from skuport.domain.errors import (
@@ -113,12 +112,8 @@ async def connect_store(
         selling_partner_id=_required(
             connection.selling_partner_id, "selling_partner_id", "the selling partner id"
         ),
-        region=AmazonRegion(region.value),
-        endpoint=_url(
-            connection.api_endpoint,
-            PRODUCTION_ENDPOINTS[AmazonRegion(region.value)],
-            "api_endpoint",
-        ),
+        region=region,
+        endpoint=_url(connection.api_endpoint, PRODUCTION_ENDPOINTS[region], "api_endpoint"),
         token_url=_url(connection.token_url, LWA_TOKEN_URL, "token_url"),
     )
     participations = await discover_marketplaces(gateway, credentials)
@@ -198,7 +193,7 @@ async def reauthorise_store(
         client_secret=_required(lwa_client_secret, "lwa_client_secret", "the LWA client secret"),
         refresh_token=_required(refresh_token, "refresh_token", "the refresh token"),
         selling_partner_id=store.selling_partner_id,
-        region=AmazonRegion(store.region.value),
+        region=store.region,
         endpoint=_url(api_endpoint, store.api_endpoint, "api_endpoint"),
         token_url=_url(token_url, store.token_url, "token_url"),
     )

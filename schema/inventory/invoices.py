@@ -77,7 +77,8 @@ class CreditNoteLine:
     total: Decimal
 
 
-@strawberry.type(description="A refund of (part of) an authorised invoice (IN-7).")
+# IN-7
+@strawberry.type(description="A refund of (part of) an authorised invoice.")
 class CreditNote:
     id: strawberry.ID
     number: str

@@ -27,7 +27,8 @@ class KitComponent:
     quantity: Decimal
 
 
-@strawberry.type(description="A product we sell: stock item, service or kit (IN-1).")
+# IN-1
+@strawberry.type(description="A product we sell: stock item, service or kit.")
 class Product:
     id: strawberry.ID
     sku: str
@@ -52,7 +53,8 @@ class Product:
     components: list[KitComponent]
 
 
-@strawberry.type(description="Variants sharing up to three options (IN-2).")
+# IN-2
+@strawberry.type(description="Variants sharing up to three options.")
 class ProductFamily:
     id: strawberry.ID
     name: str

@@ -103,7 +103,8 @@ class DropShipOrderLine:
     quantity: Decimal
 
 
-@strawberry.type(description="A purchase order to a supplier who ships to our customer (IN-6).")
+# IN-6
+@strawberry.type(description="A purchase order to a supplier who ships to our customer.")
 class DropShipOrder:
     id: strawberry.ID
     number: str

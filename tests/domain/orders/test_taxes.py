@@ -6,8 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from skuport.domain.amazon.orders import Address, Breakdown, FulfillmentStatus, Order, OrderItem
-from skuport.domain.amazon.parsing import Money
+from skuport.domain.amazon.orders import (
+    Breakdown,
+    DeliveryAddress,
+    FulfillmentStatus,
+    Order,
+    OrderItem,
+)
+from skuport.domain.amazon.parsing import AmountWithCurrency
 from skuport.domain.orders.capture import Match, _charges, _eu_rule, _line
 from skuport.domain.orders.models import ChargeKind
 from skuport.domain.stores.models import Region
@@ -25,8 +31,8 @@ def store(region: Region = Region.EU):
     return SimpleNamespace(region=region, settings=settings)
 
 
-def usd(value: str) -> Money:
-    return Money(Decimal(value), "EUR")
+def usd(value: str) -> AmountWithCurrency:
+    return AmountWithCurrency(Decimal(value), "EUR")
 
 
 def order(country: str, *, taxed: bool = False) -> Order:
@@ -35,7 +41,7 @@ def order(country: str, *, taxed: bool = False) -> Order:
         parts.append(Breakdown("TAX", usd("2.06"), {"ITEM": usd("1.65"), "SHIPPING": usd("0.41")}))
     parts.append(Breakdown("DISCOUNT", usd("-2.00"), {"ITEM": usd("-2.00")}))
     item = OrderItem("1", "B1", "SKU", "Lamp", 2, 0, usd("10.00"), "NEW", None, tuple(parts), ())
-    address = Address(None, None, (), None, None, None, country, None, None)
+    address = DeliveryAddress(None, None, (), None, None, None, country, None, None)
     moment = datetime(2026, 7, 1, tzinfo=UTC)
     return Order("O-1", None, moment, moment, "A1PA6795UKMFR9", "AMAZON",
                  FulfillmentStatus.UNSHIPPED, "MERCHANT", None, (), None, None, None, None,
