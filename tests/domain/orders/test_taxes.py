@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 from skuport.domain.amazon.orders import Address, Breakdown, FulfillmentStatus, Order, OrderItem
 from skuport.domain.amazon.parsing import Money
-from skuport.domain.orders.capture import Match, _charges, _eu_rule, _line
+from skuport.domain.orders.matching import Match
 from skuport.domain.orders.models import ChargeKind
+from skuport.domain.orders.pending import _charges, _eu_rule, _line
 from skuport.domain.stores.models import Region
 
 LINE, CHARGE, FREE, DE, PRODUCT = 1, 2, 3, 4, 5
