@@ -28,11 +28,10 @@ from skuport.domain.inventory.reference.models import Customer, PriceTier
 from skuport.domain.inventory.sales.batch import (
     PaymentRequest,
     SaleRequest,
-    column_values,
+    SaleResult,
     process_sales,
 )
-from skuport.domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
-from skuport.domain.inventory.sales.models import InvoiceStatus
+from skuport.domain.inventory.sales.bulk_insert import column_values
 from skuport.domain.orders.capture import (
     CAPTURED_WHEN,
     LineMatcher,
@@ -46,15 +45,18 @@ from skuport.domain.orders.capture import (
 )
 from skuport.domain.orders.models import AttentionItem, LogState, OrderLogEntry, PendingOrder
 from skuport.domain.orders.processing import (
+    auto_shipped,
     create_order_customer,
     customer_name,
     fulfilment_for,
+    invoice_status_for,
     marketplace_tier,
     order_lines,
+    pays_on_processing,
     sale_arguments,
 )
 from skuport.domain.stock_sync.holds import UncapturedHold
-from skuport.domain.stores.models import Consolidation, FulfilmentMode, Store
+from skuport.domain.stores.models import Consolidation, Store
 
 log = logging.getLogger(__name__)
 
@@ -125,53 +127,20 @@ def _take(store: Store, order: Order, now: datetime, match: LineMatcher) -> _Tak
 async def _process(
     session: AsyncSession, *, store: Store, taken: list[_Taken], now: datetime
 ) -> set[str]:
-    settings = store.settings
     customers = await _customers(session, store, [t.pending for t in taken])
     tiers: dict[str, PriceTier | None] = {}
-    requests = []
-    for item, customer_id in zip(taken, customers, strict=True):
-        pending = item.pending
-        if pending.marketplace_id not in tiers:
-            tiers[pending.marketplace_id] = await marketplace_tier(
-                session, store, pending.marketplace_id
-            )
-        mode, carrier = fulfilment_for(store, fba=item.fba)
-        paying = pending.paid and settings.payment_account_id is not None
-        requests.append(
-            SaleRequest(
-                lines=order_lines(pending, consolidated=False),
-                **sale_arguments(
-                    store,
-                    [pending],
-                    customer_id=customer_id,
-                    tier=tiers[pending.marketplace_id],
-                    now=now,
-                ),
-                fulfilment=SaleFulfilment(mode.value),
-                carrier=carrier,
-                invoice_status=InvoiceStatus(settings.invoice_status.value),
-                invoice_date=now,
-                payment=PaymentRequest(
-                    account_id=settings.payment_account_id,  # type: ignore[arg-type]
-                    up_to=pending.total,
-                    paid_at=now,
-                    reference=pending.amazon_order_id,
-                )
-                if paying
-                else None,
-            )
-        )
-        item.entry.payment_applied = paying
-        item.entry.auto_shipped = mode is FulfilmentMode.PICK_PACK_SHIP
+    for item in taken:
+        marketplace_id = item.pending.marketplace_id
+        if marketplace_id not in tiers:
+            tiers[marketplace_id] = await marketplace_tier(session, store, marketplace_id)
+    requests = [
+        _sale_request(store, item, customer_id, tiers[item.pending.marketplace_id], now)
+        for item, customer_id in zip(taken, customers, strict=True)
+    ]
     results = await process_sales(session, requests)
-    done = []
-    for item, result in zip(taken, results, strict=True):
-        if result.error is not None:
-            continue  # refused: the per-order path captures it and flags it (OR-8)
-        entry = item.entry
-        entry.state, entry.sale_id = LogState.PROCESSED, result.sale_id
-        entry.auto_shipped = entry.auto_shipped and result.shipped
-        done.append(item)
+    done = [
+        item for item, result in zip(taken, results, strict=True) if _processed(store, item, result)
+    ]
     if not done:
         return set()
     await session.execute(
@@ -183,6 +152,44 @@ async def _process(
             delete(model).where(model.store_id == store.id, model.amazon_order_id.in_(ids))
         )
     return set(ids)
+
+
+def _sale_request(
+    store: Store, item: _Taken, customer_id: int, tier: PriceTier | None, now: datetime
+) -> SaleRequest:
+    """The sale `processing` would make of the pending order (PR-2, PR-3, PA-1)."""
+    settings, pending = store.settings, item.pending
+    mode, carrier = fulfilment_for(store, fba=item.fba)
+    payment = None
+    if pays_on_processing(store, pending):
+        payment = PaymentRequest(
+            account_id=settings.payment_account_id,  # type: ignore[arg-type]
+            up_to=pending.total,
+            paid_at=now,
+            reference=pending.amazon_order_id,
+        )
+    return SaleRequest(
+        lines=order_lines(pending, consolidated=False),
+        **sale_arguments(store, [pending], customer_id=customer_id, tier=tier, now=now),
+        fulfilment=mode,
+        carrier=carrier,
+        invoice_status=invoice_status_for(store),
+        invoice_date=now,
+        payment=payment,
+    )
+
+
+def _processed(store: Store, item: _Taken, result: SaleResult) -> bool:
+    """The log entry of a sale the batch made; False when it was refused (the per-order path
+    then captures the order and flags it, OR-8)."""
+    if result.error is not None:
+        return False
+    entry = item.entry
+    entry.state, entry.sale_id = LogState.PROCESSED, result.sale_id
+    entry.payment_applied = pays_on_processing(store, item.pending)
+    mode, _ = fulfilment_for(store, fba=item.fba)
+    entry.auto_shipped = auto_shipped(mode, shipped=result.shipped)
+    return True
 
 
 async def _customers(session: AsyncSession, store: Store, pending: list[PendingOrder]) -> list[int]:

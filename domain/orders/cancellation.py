@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.inventory.credit_notes.models import CreditNote
 from skuport.domain.inventory.credit_notes.service import CreditLine, create_credit_note
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.reference.service import Address
@@ -220,6 +221,52 @@ async def _rebuild_without(
     return entry.note
 
 
+async def _credit_lines(
+    session: AsyncSession, *, sale_id: int, lines: list[SaleLine], invoice: Invoice, reason: str
+) -> list[CreditNote]:
+    """Credit the order's lines on the invoice, restocking those that shipped."""
+    # A sale ships whole, so each line either shipped (restock it) or never did (release it).
+    shipped = {
+        h.sale_line_id
+        for h in await sale_holdings(session, sale_id=sale_id)
+        if h.shipped > h.restocked
+    }
+    # Charges and services go with the restocking note; goods never shipped (or drop-shipped)
+    # cannot be restocked, so they are credited on a note of their own.
+    restocked = [line for line in lines if line.id in shipped]
+    if restocked:
+        restocked += [line for line in lines if line.product_id is None]
+    notes = []
+    for credited, restock in (
+        (restocked, True),
+        ([line for line in lines if line not in restocked], False),
+    ):
+        if credited:
+            notes.append(
+                await create_credit_note(
+                    session,
+                    invoice_id=invoice.id,
+                    lines=[CreditLine(sale_line_id=x.id, quantity=x.quantity) for x in credited],
+                    restock=restock,
+                    reason=reason,
+                )
+            )
+    return notes
+
+
+async def _refund_order_payment(
+    session: AsyncSession, *, invoice_id: int, amazon_order_id: str, reason: str
+) -> tuple[Invoice, Decimal]:
+    """Amazon gives the buyer the order's money back: its payment (PA-1 named it by the
+    order) is refunded, so the day's invoice keeps owing nothing rather than going negative.
+    The invoice as it now stands, and the amount refunded."""
+    refreshed = await get_invoice(session, invoice_id=invoice_id, lock=True)
+    refunded = Decimal("0.00")
+    for payment in [p for p in refreshed.payments if p.reference == amazon_order_id]:
+        refunded += await refund_payment(session, invoice=refreshed, payment=payment, reason=reason)
+    return refreshed, refunded
+
+
 async def _reverse_lines(
     session: AsyncSession, *, entry: OrderLogEntry, sale_number: str, invoice: Invoice
 ) -> str:
@@ -239,43 +286,15 @@ async def _reverse_lines(
         entry.note = f"no lines of the order on {sale_number}"
         return entry.note
     reason = f"Amazon order {entry.amazon_order_id} cancelled"
-    # A sale ships whole, so each line either shipped (restock it) or never did (release it).
-    shipped = {
-        h.sale_line_id
-        for h in await sale_holdings(session, sale_id=sale.id)
-        if h.shipped > h.restocked
-    }
-    # Charges and services go with the restocking note; goods never shipped (or drop-shipped)
-    # cannot be restocked, so they are credited on a note of their own.
-    restocked = [line for line in mine if line.id in shipped]
-    if restocked:
-        restocked += [line for line in mine if line.product_id is None]
-    notes = []
-    for lines, restock in (
-        (restocked, True),
-        ([line for line in mine if line not in restocked], False),
-    ):
-        if lines:
-            notes.append(
-                await create_credit_note(
-                    session,
-                    invoice_id=invoice.id,
-                    lines=[
-                        CreditLine(sale_line_id=line.id, quantity=line.quantity) for line in lines
-                    ],
-                    restock=restock,
-                    reason=reason,
-                )
-            )
+    notes = await _credit_lines(
+        session, sale_id=sale.id, lines=mine, invoice=invoice, reason=reason
+    )
     released = await release_unshipped(
         session, sale_id=sale.id, sale_line_ids=[line.id for line in mine], reason=reason
     )
-    # Amazon gives the buyer the order's money back: its payment (PA-1 named it by the
-    # order) is refunded, so the day's invoice keeps owing nothing rather than going negative.
-    refreshed = await get_invoice(session, invoice_id=invoice.id, lock=True)
-    refunded = Decimal("0.00")
-    for payment in [p for p in refreshed.payments if p.reference == entry.amazon_order_id]:
-        refunded += await refund_payment(session, invoice=refreshed, payment=payment, reason=reason)
+    refreshed, refunded = await _refund_order_payment(
+        session, invoice_id=invoice.id, amazon_order_id=entry.amazon_order_id, reason=reason
+    )
     credited = sum((note.total for note in notes), Decimal("0.00"))
     said = ", ".join(
         f"{note.number}{' (restocking what shipped)' if note.restock else ''}" for note in notes

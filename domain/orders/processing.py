@@ -12,18 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.inventory.reference.models import PriceTier
 from skuport.domain.inventory.reference.service import Address, create_customer, find_customer
-from skuport.domain.inventory.sales.fulfilment import FulfilmentMode as SaleFulfilment
 from skuport.domain.inventory.sales.fulfilment import fulfil_sale
 from skuport.domain.inventory.sales.invoicing import (
     find_invoice,
     get_invoice,
     invoice_sale,
+    payment_due,
     record_payment,
 )
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
 from skuport.domain.inventory.sales.models import ChargeKind as SaleChargeKind
-from skuport.domain.inventory.sales.models import InvoiceStatus, Sale
+from skuport.domain.inventory.sales.models import InvoiceStatus, Sale, StageStatus
 from skuport.domain.inventory.sales.service import create_sale
+from skuport.domain.inventory.sales.stages import FulfilmentMode, Stage, stages_of
 from skuport.domain.inventory.stock.reservations import release_reservation, reserved_stock
 from skuport.domain.orders.capture import OrderSkipped, SkipReason
 from skuport.domain.orders.models import (
@@ -33,7 +34,7 @@ from skuport.domain.orders.models import (
     OrderLogEntry,
     PendingOrder,
 )
-from skuport.domain.stores.models import Consolidation, FulfilmentMode, SalesRepresentative, Store
+from skuport.domain.stores.models import Consolidation, SalesRepresentative, Store
 
 SALE_CHARGE = {
     ChargeKind.SHIPPING: SaleChargeKind.SHIPPING,
@@ -85,10 +86,7 @@ async def _one_sale(
         session, store=store, sale=sale, fba=fba, entry_ids=[o.log_entry_id for o in orders]
     )
     invoice = await invoice_sale(
-        session,
-        sale_id=sale.id,
-        status=InvoiceStatus(settings.invoice_status.value),
-        invoice_date=now,
+        session, sale_id=sale.id, status=invoice_status_for(store), invoice_date=now
     )
     entries = {
         e.id: e
@@ -99,7 +97,7 @@ async def _one_sale(
     for order in orders:
         entry = entries[order.log_entry_id]
         entry.state, entry.sale_id = LogState.PROCESSED, sale.id
-        if order.paid and settings.payment_account_id is not None:
+        if pays_on_processing(store, order):
             await _pay(
                 session,
                 invoice_id=invoice.id,
@@ -279,6 +277,22 @@ def order_lines(order: PendingOrder, *, consolidated: bool) -> list[SaleLineInpu
     return lines
 
 
+def invoice_status_for(store: Store) -> InvoiceStatus:
+    """PR-3: the status of a new sale's invoice, by the store's setting."""
+    return InvoiceStatus(store.settings.invoice_status.value)
+
+
+def pays_on_processing(store: Store, order: PendingOrder) -> bool:
+    """PA-1: whether Amazon's payment goes on the new invoice (a paid order, an account set)."""
+    return order.paid and store.settings.payment_account_id is not None
+
+
+def auto_shipped(mode: FulfilmentMode, *, shipped: bool) -> bool:
+    """Whether processing shipped the sale itself (the mode ships and the ship went through):
+    FU-1 never confirms such a shipment to Amazon."""
+    return Stage.SHIP in stages_of(mode) and shipped
+
+
 def fulfilment_for(store: Store, *, fba: bool) -> tuple[FulfilmentMode, str]:
     """How far a new sale is taken (PR-3), and the carrier its automatic shipment names."""
     if fba:
@@ -291,18 +305,18 @@ async def fulfil_for_store(
 ) -> None:
     """PR-3: pick/pack/ship per the setting; Amazon already shipped FBA orders (OR-7)."""
     mode, carrier = fulfilment_for(store, fba=fba)
-    if mode is FulfilmentMode.NONE:
+    if not stages_of(mode):
         return
     # IN-5: a pick short of stock stays DRAFT and stops there; the sale is still made.
-    await fulfil_sale(session, sale_id=sale.id, mode=SaleFulfilment(mode.value), carrier=carrier)
-    if mode is FulfilmentMode.PICK_PACK_SHIP:
+    await fulfil_sale(session, sale_id=sale.id, mode=mode, carrier=carrier)
+    if Stage.SHIP in stages_of(mode):
         await session.refresh(sale)
-        if sale.ship_status.value == "authorised":
+        if auto_shipped(mode, shipped=sale.ship_status is StageStatus.AUTHORISED):
             entries = await session.scalars(
                 select(OrderLogEntry).where(OrderLogEntry.id.in_(entry_ids))
             )
             for entry in entries:
-                entry.auto_shipped = True  # FU-1 never confirms what auto-ship shipped
+                entry.auto_shipped = True
 
 
 async def _pay(
@@ -316,12 +330,12 @@ async def _pay(
 ) -> None:
     """PA-1: Amazon's payment on the invoice, into the store's payment account."""
     invoice = await get_invoice(session, invoice_id=invoice_id)
-    paid = min(amount, invoice.balance)
-    if paid > 0:
+    paid = payment_due(invoice.balance, up_to=amount)
+    if paid is not None:
         await record_payment(
             session,
             invoice_id=invoice_id,
-            amount=paid.quantize(Decimal("0.01")),
+            amount=paid,
             account_id=store.settings.payment_account_id,  # type: ignore[arg-type]
             paid_at=now,
             reference=entry.amazon_order_id,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from skuport.domain.amazon.config import Region
 from skuport.domain.db.base import Base, CreatedAt
 from skuport.domain.db.types import UTCDateTime, value_enum
+from skuport.domain.inventory.sales.stages import FulfilmentMode
 
 
 class StoreStatus(enum.StrEnum):
@@ -26,13 +27,6 @@ class LoadOrdersWhen(enum.StrEnum):
 class Consolidation(enum.StrEnum):
     NONE = "none"
     DAILY = "daily"
-
-
-class FulfilmentMode(enum.StrEnum):
-    NONE = "none"
-    PICK = "pick"
-    PICK_PACK = "pick_pack"
-    PICK_PACK_SHIP = "pick_pack_ship"
 
 
 class InvoiceStatusSetting(enum.StrEnum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from skuport.domain.inventory.sales.invoicing import find_invoice
@@ -18,11 +19,13 @@ from skuport.domain.inventory.sales.models import Sale
 from skuport.domain.listings.models import CatalogEntry, CatalogStatus
 from skuport.domain.orders import service as order_service
 from skuport.domain.orders.models import AttentionItem, LogState, OrderLogEntry
+from skuport.domain.orders.processing import consolidated_prefix
 from tests.e2e import test_orders_support as support
 from tests.e2e.test_orders_faults import place_orders
-from tests.e2e.test_orders_support import ATTENTION, SETTINGS, count, log_rows
+from tests.e2e.test_orders_support import ATTENTION, PROCESS, SETTINGS, count, log_rows
 
 amazon, shop, load, scheduled = support.amazon, support.shop, support.load, support.scheduled
+drain = support.drain
 
 DELETE = """
 mutation($id: ID!) {
@@ -31,21 +34,18 @@ mutation($id: ID!) {
 """
 
 
-async def _paid_and_shipped(gql, store) -> None:  # type: ignore[no-untyped-def]
-    changed = await gql(
-        SETTINGS,
-        storeId=store.id,
-        settings={
-            "paymentAccountId": str(store.bank_id),
-            "fulfilmentMode": "PICK_PACK_SHIP",
-            "invoiceStatus": "AUTHORISED",
-        },
-    )
+async def _settings(gql, store, *, mode: str = "PICK_PACK_SHIP", paid: bool = True) -> None:  # type: ignore[no-untyped-def]
+    settings = {"fulfilmentMode": mode, "invoiceStatus": "AUTHORISED"}
+    if paid:
+        settings["paymentAccountId"] = str(store.bank_id)
+    changed = await gql(SETTINGS, storeId=store.id, settings=settings)
     assert changed["data"]["updateStoreSettings"]["__typename"] == "StoreSaved", changed
 
 
 async def _sales_by_order(sessions) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """What a user sees of each order's sale: lines, amounts, stages, invoice and payments."""
+    """What a user sees of each order's sale: its lines and amounts, stages, shipments,
+    invoice and the order's payments. On a consolidated (DAILY) sale, the order's own lines
+    and payments: the day's totals depend on which other orders share the sale."""
     found = {}
     async with sessions() as session:
         entries = await session.scalars(
@@ -54,6 +54,8 @@ async def _sales_by_order(sessions) -> dict[str, dict[str, Any]]:  # type: ignor
         for entry in entries:
             sale = await session.get(Sale, entry.sale_id)
             invoice = await find_invoice(session, sale_id=sale.id)
+            daily = not sale.reference == entry.amazon_order_id
+            mine = consolidated_prefix(entry.amazon_order_id) if daily else ""
             found[entry.amazon_order_id] = {
                 "entry": (entry.state, entry.payment_applied, entry.auto_shipped),
                 "sale": (
@@ -62,8 +64,7 @@ async def _sales_by_order(sessions) -> dict[str, dict[str, Any]]:  # type: ignor
                     sale.price_tier_id,
                     sale.currency,
                     sale.sales_rep,
-                    sale.reference,
-                    sale.ordered_at,
+                    sale.ordered_at if not daily else None,
                     sale.billing_name,
                     sale.shipping_address,
                     sale.pick_status,
@@ -86,34 +87,49 @@ async def _sales_by_order(sessions) -> dict[str, dict[str, Any]]:  # type: ignor
                         line.total,
                     )
                     for line in sale.lines
+                    if line.description.startswith(mine)
                 ],
                 "shipments": [s.carrier for s in sale.shipments],
                 "invoice": invoice
                 and (
                     invoice.status,
-                    invoice.total,
-                    invoice.tax_total,
-                    [(p.amount, p.account_id, p.reference) for p in invoice.payments],
+                    None if daily else (invoice.total, invoice.tax_total, invoice.balance),
+                    [
+                        (p.amount, p.account_id, p.reference)
+                        for p in invoice.payments
+                        if p.reference == entry.amazon_order_id
+                    ],
                 ),
             }
     return found
 
 
-async def test_or4_pr2_pa1_a_batch_makes_the_same_sales_as_one_order_at_a_time(
-    gql, shop, amazon, scheduled, load, sessions, monkeypatch
+@pytest.mark.parametrize("consolidation", ["NONE", "DAILY"])
+@pytest.mark.parametrize("paid", [True, False], ids=["payment_account", "no_payment_account"])
+@pytest.mark.parametrize("mode", ["NONE", "PICK", "PICK_PACK", "PICK_PACK_SHIP"])
+async def test_or4_pr2_pr3_pa1_a_batch_makes_the_same_sales_as_one_order_at_a_time(
+    gql, shop, amazon, scheduled, load, drain, sessions, monkeypatch, mode, paid, consolidation
 ):
-    store = await shop("NA")
-    await _paid_and_shipped(gql, store)
+    """PR-3 every fulfilment mode, PA-1 with and without a payment account, PR-1/PR-2 NONE and
+    DAILY: the sales a batch download makes equal those made one order at a time."""
+    store = await shop("NA", consolidation=consolidation)
+    await _settings(gql, store, mode=mode, paid=paid)
     placed = await place_orders(amazon, store, sessions, 8)
 
     async def nothing_in_bulk(*_args, **_kwargs) -> set[str]:
         return set()
 
+    async def processed() -> None:  # DAILY: the day's sale is made on "Process" (PR-1)
+        if consolidation == "DAILY":
+            await gql(PROCESS, role="operations", storeId=store.id)
+            await drain()
+
     with monkeypatch.context() as patched:
         patched.setattr(order_service, "capture_and_process", nothing_in_bulk)
         first = await scheduled(store.id)
-    assert first.processed >= len(placed)  # with the sandbox's own recent orders
+        await processed()
     one_by_one = await _sales_by_order(sessions)
+    assert set(one_by_one) >= set(placed)
     # Forget the orders (their sales stay, LG-2) and capture them again, a batch at a time.
     for row in await log_rows(gql, store.id):
         deleted = await gql(DELETE, role="operations", id=row["id"])
@@ -127,13 +143,16 @@ async def test_or4_pr2_pa1_a_batch_makes_the_same_sales_as_one_order_at_a_time(
 
     monkeypatch.setattr(order_service, "capture_and_process", watched)
     again = await load(store.id)  # a manual load for the range goes through the same batches
-    assert in_bulk >= set(placed)
-    assert again["processed"] >= first.processed  # and older orders the first run left out
+    await processed()
     in_batches = await _sales_by_order(sessions)
 
-    assert set(in_batches) >= set(one_by_one) >= set(placed)
+    # DAILY orders wait for the day's sale: the batch path leaves them to it.
+    assert in_bulk >= set(placed) if consolidation == "NONE" else in_bulk == set()
+    assert set(in_batches) >= set(one_by_one)
     assert {order: in_batches[order] for order in one_by_one} == one_by_one
-    assert await count(sessions, Sale) == first.processed + again["processed"]
+    if consolidation == "NONE":
+        assert again["processed"] >= first.processed  # and older orders the first run left
+        assert await count(sessions, Sale) == first.processed + again["processed"]
 
 
 async def test_or5_or8_unusual_orders_in_a_batch_still_get_their_own_handling(
@@ -178,7 +197,7 @@ async def test_or3_a_batch_costs_the_same_statements_for_twelve_orders_as_for_th
 ):
     """The benchmark's claim in miniature: statements per batch, not per order."""
     store = await shop("NA")
-    await _paid_and_shipped(gql, store)
+    await _settings(gql, store)
     statements: list[str] = []
 
     def counting(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]

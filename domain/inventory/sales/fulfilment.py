@@ -7,7 +7,6 @@ picked, the pick stays DRAFT and pack and ship are refused until a later pick su
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,18 +20,15 @@ from skuport.domain.errors import InsufficientStock, InvalidState
 from skuport.domain.inventory.sales.holdings import sale_holdings
 from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
 from skuport.domain.inventory.sales.service import get_sale
+from skuport.domain.inventory.sales.stages import (
+    FulfilmentMode,
+    Stage,
+    check_shipment,
+    stages_of,
+    stock_movement,
+)
 from skuport.domain.inventory.stock.ledger import figures_for, lock_products, record_movements
 from skuport.domain.inventory.stock.models import MovementKind
-from skuport.domain.inventory.values import optional_text, required_text
-
-
-class FulfilmentMode(enum.StrEnum):
-    """How far a new sale is taken automatically (ST-5 pick/pack/ship mode)."""
-
-    NONE = "none"
-    PICK = "pick"
-    PICK_PACK = "pick_pack"
-    PICK_PACK_SHIP = "pick_pack_ship"
 
 
 @dataclass(frozen=True)
@@ -91,13 +87,14 @@ async def pick_sale(session: AsyncSession, *, sale_id: int) -> PickResult:
         session,
         kind=MovementKind.PICK,
         movements=[
-            {
-                "product_id": h.product_id,
-                "location_id": h.location_id,
-                "picked": h.allocated - h.picked,
-                "sale_id": sale.id,
-                "sale_line_id": h.sale_line_id,
-            }
+            stock_movement(
+                MovementKind.PICK,
+                h.allocated - h.picked,
+                product_id=h.product_id,
+                location_id=h.location_id,
+                sale_id=sale.id,
+                sale_line_id=h.sale_line_id,
+            )
             for h in holdings
         ],
     )
@@ -127,8 +124,7 @@ async def ship_sale(
     shipped_at: datetime | None = None,
 ) -> Shipment:
     """Ship a packed sale with a carrier: its picked stock leaves the location."""
-    carrier = required_text(carrier, field="carrier", max_length=100)
-    tracking_number = optional_text(tracking_number, field="tracking_number", max_length=100)
+    carrier, tracking_number = check_shipment(carrier, tracking_number)
     sale = await _open_sale(session, sale_id)
     if sale.pick_status != StageStatus.AUTHORISED or sale.pack_status != StageStatus.AUTHORISED:
         raise InvalidState("sale_id", f"{sale.number} must be picked and packed before shipping")
@@ -147,15 +143,14 @@ async def ship_sale(
         session,
         kind=MovementKind.SHIPMENT,
         movements=[
-            {
-                "product_id": h.product_id,
-                "location_id": h.location_id,
-                "on_hand": -h.picked,
-                "allocated": -h.picked,
-                "picked": -h.picked,
-                "sale_id": sale.id,
-                "sale_line_id": h.sale_line_id,
-            }
+            stock_movement(
+                MovementKind.SHIPMENT,
+                h.picked,
+                product_id=h.product_id,
+                location_id=h.location_id,
+                sale_id=sale.id,
+                sale_line_id=h.sale_line_id,
+            )
             for h in holdings
         ],
     )
@@ -179,16 +174,22 @@ async def fulfil_sale(
     carrier: str = "",
     tracking_number: str = "",
 ) -> Sale:
-    """Take a sale as far as `mode` says; a pick left DRAFT by short stock stops there."""
-    mode = FulfilmentMode(mode)
-    if mode == FulfilmentMode.PICK_PACK_SHIP:
-        required_text(carrier, field="carrier", max_length=100)
-    if mode == FulfilmentMode.NONE:
-        return await get_sale(session, sale_id=sale_id)
-    result = await pick_sale(session, sale_id=sale_id)
-    if not result.picked or mode == FulfilmentMode.PICK:
-        return result.sale
-    sale = await pack_sale(session, sale_id=sale_id)
-    if mode == FulfilmentMode.PICK_PACK_SHIP:
-        await ship_sale(session, sale_id=sale_id, carrier=carrier, tracking_number=tracking_number)
-    return sale
+    """Take a sale through the stages of `mode` (`stages_of`); a pick left DRAFT by short
+    stock stops there."""
+    stages = stages_of(mode)
+    if Stage.SHIP in stages:
+        check_shipment(carrier, tracking_number)
+    sale: Sale | None = None
+    for stage in stages:
+        if stage is Stage.PICK:
+            result = await pick_sale(session, sale_id=sale_id)
+            sale = result.sale
+            if not result.picked:
+                break
+        elif stage is Stage.PACK:
+            sale = await pack_sale(session, sale_id=sale_id)
+        else:
+            await ship_sale(
+                session, sale_id=sale_id, carrier=carrier, tracking_number=tracking_number
+            )
+    return sale if sale is not None else await get_sale(session, sale_id=sale_id)

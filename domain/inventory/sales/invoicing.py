@@ -71,6 +71,20 @@ def invoice_amounts(lines: Iterable[SaleLine | LineDraft]) -> dict[str, Decimal]
     return {"subtotal": subtotal, "tax_total": tax, "total": total}
 
 
+def payment_due(
+    balance: Decimal, *, amount: Decimal | None = None, up_to: Decimal | None = None
+) -> Decimal | None:
+    """The payment rule: how much to pay against an invoice's `balance`.
+
+    `amount` when given, else the whole balance. With `up_to` (money received, PA-1): what
+    was received but never more than the balance, to the cent, and None (no payment at all)
+    when that is not positive. The amount is then checked by `check_payment`."""
+    if up_to is not None:
+        paid = min(up_to, balance).quantize(Decimal("0.01"))
+        return paid if paid > 0 else None
+    return balance if amount is None else amount
+
+
 def check_payment(amount: Decimal, *, balance: Decimal, invoice_number: str) -> Decimal:
     """A payment's amount, refused when not positive or more than the invoice's balance."""
     amount = decimal_value(amount, field="amount", positive=True, places=2)

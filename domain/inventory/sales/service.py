@@ -25,6 +25,7 @@ from skuport.domain.inventory.reference.service import Address, load_account
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
 from skuport.domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
 from skuport.domain.inventory.sales.pricing import price_line
+from skuport.domain.inventory.sales.stages import stock_movement
 from skuport.domain.inventory.stock.ledger import record_movements
 from skuport.domain.inventory.stock.models import Location, MovementKind
 from skuport.domain.inventory.values import decimal_value, optional_text, required_text
@@ -210,6 +211,62 @@ class PreparedSale:
     drop_ship: list[tuple[LineDraft, Product]]
 
 
+async def _sale_header(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    location_id: int,
+    price_tier_id: int | None,
+    currency: str | None,
+    revenue_account_id: int | None,
+) -> tuple[Customer, PriceTier | None, str]:
+    """The sale's customer, price tier and currency, each checked."""
+    customer = await load(session, Customer, customer_id, field="customer_id")
+    await load(session, Location, location_id, field="location_id")
+    tier = await load_optional(
+        session, PriceTier, price_tier_id or customer.price_tier_id, field="price_tier_id"
+    )
+    await load_account(
+        session, revenue_account_id, kind=AccountKind.REVENUE, field="revenue_account_id"
+    )
+    currency = (currency or (tier.currency if tier else "")).strip().upper()
+    if len(currency) != 3:
+        raise InvalidValue("currency", "give a currency or a price tier that has one")
+    if tier is not None and tier.currency != currency:
+        raise InvalidValue("currency", f"price tier {tier.name} is in {tier.currency}")
+    return customer, tier, currency
+
+
+async def _load_products(
+    session: AsyncSession, ctx: _Context, lines: Sequence[SaleLineInput]
+) -> None:
+    """One query for every product of the order (their prices and kit parts come with it)."""
+    product_ids = {
+        line.product_id
+        for line in lines
+        if isinstance(line, ProductLine) and line.product_id not in ctx.products
+    }
+    if product_ids:
+        found = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+        ctx.products.update({product.id: product for product in found})
+
+
+def _line_needs(
+    lines: list[LineDraft], products: dict[int, Product]
+) -> list[tuple[LineDraft, int, Decimal]]:
+    """The stock each line takes, as (line, stock product, quantity)."""
+    needs = [
+        (line, product_id, quantity)
+        for line in lines
+        if line.product_id is not None
+        for product_id, quantity in stock_needs(line, products[line.product_id])
+    ]
+    for line, _, quantity in needs:
+        # A kit's component quantity times the line's may need more places than are stored.
+        decimal_value(quantity, field=f"lines[{line.position}].quantity")
+    return needs
+
+
 async def prepare_sale(
     session: AsyncSession,
     *,
@@ -232,19 +289,14 @@ async def prepare_sale(
     `products` and `rules` are caches shared by the sales of one batch; records the session
     already holds (see `batch.preload`) are read from its identity map without a query.
     """
-    customer = await load(session, Customer, customer_id, field="customer_id")
-    await load(session, Location, location_id, field="location_id")
-    tier = await load_optional(
-        session, PriceTier, price_tier_id or customer.price_tier_id, field="price_tier_id"
+    customer, tier, currency = await _sale_header(
+        session,
+        customer_id=customer_id,
+        location_id=location_id,
+        price_tier_id=price_tier_id,
+        currency=currency,
+        revenue_account_id=revenue_account_id,
     )
-    await load_account(
-        session, revenue_account_id, kind=AccountKind.REVENUE, field="revenue_account_id"
-    )
-    currency = (currency or (tier.currency if tier else "")).strip().upper()
-    if len(currency) != 3:
-        raise InvalidValue("currency", "give a currency or a price tier that has one")
-    if tier is not None and tier.currency != currency:
-        raise InvalidValue("currency", f"price tier {tier.name} is in {tier.currency}")
     if not lines:
         raise InvalidValue("lines", "a sale needs at least one line")
     ctx = _Context(
@@ -254,25 +306,9 @@ async def prepare_sale(
         rules if rules is not None else {},
         products if products is not None else {},
     )
-    # One query for every product of the order (their prices and kit parts come with it).
-    product_ids = {
-        line.product_id
-        for line in lines
-        if isinstance(line, ProductLine) and line.product_id not in ctx.products
-    }
-    if product_ids:
-        found = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
-        ctx.products.update({product.id: product for product in found})
+    await _load_products(session, ctx, lines)
     sale_lines = [await _build_line(session, ctx, line, i) for i, line in enumerate(lines)]
-    needs = [
-        (line, product_id, quantity)
-        for line in sale_lines
-        if line.product_id is not None
-        for product_id, quantity in stock_needs(line, ctx.products[line.product_id])
-    ]
-    for line, _, quantity in needs:
-        # A kit's component quantity times the line's may need more places than are stored.
-        decimal_value(quantity, field=f"lines[{line.position}].quantity")
+    needs = _line_needs(sale_lines, ctx.products)
     values = dict(
         customer_id=customer.id,
         location_id=location_id,
@@ -334,13 +370,14 @@ async def create_sale(
         session,
         kind=MovementKind.ALLOCATION,
         movements=[
-            {
-                "product_id": product_id,
-                "location_id": location_id,
-                "allocated": quantity,
-                "sale_id": sale.id,
-                "sale_line_id": line.id,
-            }
+            stock_movement(
+                MovementKind.ALLOCATION,
+                quantity,
+                product_id=product_id,
+                location_id=location_id,
+                sale_id=sale.id,
+                sale_line_id=line.id,
+            )
             for line, product_id, quantity in prepared.needs
         ],
     )

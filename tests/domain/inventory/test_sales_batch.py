@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from skuport.domain.db import transaction
@@ -14,7 +16,12 @@ from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale
 from skuport.domain.inventory.reference.service import create_supplier
 from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
 from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
-from skuport.domain.inventory.sales.invoicing import find_invoice, invoice_sale, record_payment
+from skuport.domain.inventory.sales.invoicing import (
+    find_invoice,
+    invoice_sale,
+    payment_due,
+    record_payment,
+)
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine
 from skuport.domain.inventory.sales.models import StageStatus
 from skuport.domain.inventory.sales.service import create_sale, get_sale
@@ -43,60 +50,147 @@ def _shipped_and_paid(shop: Shop, lines, **kwargs) -> SaleRequest:  # type: igno
     )
 
 
-async def test_in5_a_batch_sale_is_the_same_as_one_made_step_by_step(
-    session: AsyncSession, shop: Shop
-):
-    """Lines, stock, invoice and payment of a batch sale equal those of the per-sale services."""
-    mug = await stock_product(session, shop, "MUG", "12.50")
-    await receive_stock(
-        session, product_id=mug.id, location_id=shop.warehouse.id, quantity=Decimal(10)
+# How the sale is paid: in full, part of it, what was received capped at the invoice (PA-1's
+# `up_to`, here less than the invoice), or not at all.
+PAYMENTS = {
+    "full": {},
+    "partial": {"amount": Decimal("5.00")},
+    "received": {"up_to": Decimal("7.25")},
+    "unpaid": None,
+}
+
+
+async def _seen(session: AsyncSession, sale_id: int, product_ids: list[int]) -> dict[str, Any]:
+    """What a user sees of a sale: its lines, stages, shipments, invoice and payments, and
+    the stock figures and ledger of its products (ids and numbers left out)."""
+    session.expire_all()
+    sale = await get_sale(session, sale_id=sale_id)
+    invoice = await find_invoice(session, sale_id=sale_id)
+    stock = {}
+    for product_id in product_ids:
+        at = await stock_at(session, product_id=product_id, location_id=sale.location_id)
+        ledger = await list_movements(session, product_id=product_id)
+        stock[product_id] = (
+            (at.on_hand, at.allocated, at.picked, at.available),
+            sorted(
+                (m.kind, m.on_hand_delta, m.allocated_delta, m.picked_delta)
+                for m in ledger
+                if m.sale_id == sale_id
+            ),
+        )
+    return {
+        "sale": (sale.customer_id, sale.currency, sale.status, sale.billing_name),
+        "stages": (sale.pick_status, sale.pack_status, sale.ship_status),
+        "lines": [
+            (x.kind, x.charge_kind, x.product_id, x.quantity, x.net, x.tax, x.total)
+            for x in sale.lines
+        ],
+        "shipments": [(x.carrier, x.tracking_number) for x in sale.shipments],
+        "invoice": invoice
+        and (
+            invoice.status,
+            (invoice.subtotal, invoice.tax_total, invoice.total),
+            (invoice.paid, invoice.balance, invoice.payment_status),
+            [(p.amount, p.account_id, p.reference) for p in invoice.payments],
+        ),
+        "stock": stock,
+    }
+
+
+# Pick, pack and ship status after each mode: Authorised, Draft (short stock) or not started.
+STAGES = {
+    FulfilmentMode.NONE: "---",
+    FulfilmentMode.PICK: "A--",
+    FulfilmentMode.PICK_PACK: "AA-",
+    FulfilmentMode.PICK_PACK_SHIP: "AAA",
+}
+STAGE_STATUS = {
+    "A": StageStatus.AUTHORISED,
+    "D": StageStatus.DRAFT,
+    "-": StageStatus.NOT_STARTED,
+}
+
+
+async def _step_by_step(
+    session: AsyncSession, ids: dict[str, int], lines: list[Any], mode: FulfilmentMode, paid: str
+) -> int:
+    """The per-sale services, one after the other, as a user clicks through them."""
+    sale = await create_sale(
+        session, customer_id=ids["customer"], location_id=ids["location"], lines=lines
     )
+    await fulfil_sale(session, sale_id=sale.id, mode=mode, carrier="UPS", tracking_number="1Z9")
+    invoice = await invoice_sale(session, sale_id=sale.id, status=InvoiceStatus.AUTHORISED)
+    payment = PAYMENTS[paid]
+    if payment is not None:
+        due = payment_due(invoice.total, **payment)
+        await record_payment(
+            session, invoice_id=invoice.id, amount=due, account_id=ids["bank"], reference="R1"
+        )
+    return sale.id
+
+
+@pytest.mark.parametrize("stocked", [10, 3], ids=["in_stock", "short"])
+@pytest.mark.parametrize("paid", list(PAYMENTS))
+@pytest.mark.parametrize("mode", list(FulfilmentMode))
+async def test_in5_in6_a_batch_sale_is_the_same_as_one_made_step_by_step(
+    session: AsyncSession, shop: Shop, mode: FulfilmentMode, paid: str, stocked: int
+):
+    """IN-5/IN-6, every fulfilment mode and way of paying, with stock enough or short: the
+    batch's sale, stages, invoice, payments and stock equal the per-sale services'."""
+    mug = await stock_product(session, shop, "MUG", "12.50")
+    cup = await stock_product(session, shop, "CUP")
+    kit = await create_product(
+        session,
+        sku="SET",
+        name="Tea set",
+        type=ProductType.KIT,
+        components=[KitLine(cup.id, Decimal(2))],
+        default_tax_rule_id=shop.sales_tax.id,
+    )
+    for product in (mug, cup):
+        await receive_stock(
+            session,
+            product_id=product.id,
+            location_id=shop.warehouse.id,
+            quantity=Decimal(stocked),
+        )
+    await session.commit()
     lines = [
         ProductLine(mug.id, Decimal(2), discount_percent=Decimal(10)),
+        ProductLine(kit.id, Decimal(2), unit_price=Decimal(30)),
         ChargeLine(kind="shipping", amount=Decimal("4.99"), tax_rule_id=shop.sales_tax.id),
     ]
-    one = await create_sale(
-        session, customer_id=shop.customer.id, location_id=shop.warehouse.id, lines=lines
-    )
-    await fulfil_sale(session, sale_id=one.id, mode=FulfilmentMode.PICK_PACK_SHIP, carrier="UPS")
-    invoice = await invoice_sale(session, sale_id=one.id, status=InvoiceStatus.AUTHORISED)
-    await record_payment(
-        session, invoice_id=invoice.id, amount=invoice.total, account_id=shop.bank.id
-    )
+    products = [mug.id, cup.id, kit.id]
+    ids = {"customer": shop.customer.id, "location": shop.warehouse.id, "bank": shop.bank.id}
 
-    [result] = await process_sales(session, [_shipped_and_paid(shop, lines)])
+    one = await _seen(session, await _step_by_step(session, ids, lines, mode, paid), products)
+    await session.rollback()  # the same start again, for the batch
+    payment = PAYMENTS[paid]
+    [result] = await process_sales(
+        session,
+        [
+            SaleRequest(
+                customer_id=ids["customer"],
+                location_id=ids["location"],
+                lines=lines,
+                fulfilment=mode,
+                carrier="UPS",
+                tracking_number="1Z9",
+                invoice_status=InvoiceStatus.AUTHORISED,
+                payment=None
+                if payment is None
+                else PaymentRequest(account_id=ids["bank"], reference="R1", **payment),
+            )
+        ],
+    )
+    assert result.error is None
+    batch = await _seen(session, result.sale_id, products)  # type: ignore[arg-type]
 
-    assert result.error is None and result.picked and result.shipped
-    batch = await get_sale(session, sale_id=result.sale_id)  # type: ignore[arg-type]
-    batch_invoice = await find_invoice(session, sale_id=batch.id)
-    assert batch.number == result.number
-    assert [(x.net, x.tax, x.total, x.revenue_account_id) for x in batch.lines] == [
-        (x.net, x.tax, x.total, x.revenue_account_id) for x in one.lines
-    ]
-    assert (batch.pick_status, batch.pack_status, batch.ship_status) == (
-        StageStatus.AUTHORISED,
-        StageStatus.AUTHORISED,
-        StageStatus.AUTHORISED,
-    )
-    assert [(s.carrier, s.tracking_number) for s in batch.shipments] == [("UPS", "1Z999")]
-    assert batch_invoice is not None
-    assert (batch_invoice.total, batch_invoice.paid, batch_invoice.balance) == (
-        invoice.total,
-        invoice.total,
-        Decimal("0.00"),
-    )
-    mugs = await stock_at(session, product_id=mug.id, location_id=shop.warehouse.id)
-    assert (mugs.on_hand, mugs.allocated, mugs.picked) == (6, 0, 0)
-    ledger = await list_movements(session, product_id=mug.id)
-    entries = {
-        sale_id: sorted(
-            (m.kind, m.on_hand_delta, m.allocated_delta, m.picked_delta)
-            for m in ledger
-            if m.sale_id == sale_id
-        )
-        for sale_id in (one.id, batch.id)
-    }
-    assert len(entries[one.id]) == 3 and entries[one.id] == entries[batch.id]
+    assert batch == one
+    expected = "D--" if stocked == 3 and mode is not FulfilmentMode.NONE else STAGES[mode]
+    assert one["stages"] == tuple(STAGE_STATUS[x] for x in expected)
+    assert result.shipped == (expected == "AAA")
+    assert len(one["invoice"][3]) == (paid != "unpaid")
 
 
 async def test_in5_short_stock_goes_to_the_earlier_sale_and_the_later_pick_stays_draft(

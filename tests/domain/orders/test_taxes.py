@@ -14,8 +14,9 @@ from skuport.domain.amazon.orders import (
     OrderItem,
 )
 from skuport.domain.amazon.parsing import AmountWithCurrency
-from skuport.domain.orders.capture import Match, _charges, _eu_rule, _line
+from skuport.domain.orders.matching import Match
 from skuport.domain.orders.models import ChargeKind
+from skuport.domain.orders.pending import _charges, _eu_rule, _line
 from skuport.domain.stores.models import Region
 
 LINE, CHARGE, FREE, DE, PRODUCT = 1, 2, 3, 4, 5
