@@ -200,11 +200,7 @@ class StockSyncMutation:
             # A retry by hand starts the count of automatic retries over.
             (await uow.session.get_one(OrderLogEntry, entry.id)).shipment_attempts = 0
         confirmed = await confirm_entry(
-            sessions=services.sessions,
-            gateway=services.amazon,
-            clock=services.clock,
-            bus=services.bus,
-            log_entry_id=entry.id,
+            units=services.units, gateway=services.amazon, log_entry_id=entry.id
         )
         async with services.units.reading() as session:
             entry = await session.get_one(OrderLogEntry, entry.id)

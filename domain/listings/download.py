@@ -16,10 +16,9 @@ from decimal import Decimal
 
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon.catalog_items import CatalogItem
-from skuport.domain.clock import Clock
 from skuport.domain.inventory.errors import InventoryError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.jobs.runner import RunRecorder
@@ -36,6 +35,7 @@ from skuport.domain.listings.source import ListingRow, catalog_items, listings_r
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import MatchProducts
 from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import UnitsOfWork
 
 BATCH = 250
 
@@ -109,14 +109,17 @@ def listings_of(rows: Sequence[ListingRow], items: dict[str, CatalogItem]) -> li
 
 async def download_catalog(
     *,
-    sessions: async_sessionmaker[AsyncSession],
+    units: UnitsOfWork,
     gateway: AmazonGateway,
-    clock: Clock,
     store_id: int,
     run: RunRecorder | None = None,
 ) -> DownloadSummary:
-    """Download every listing of the store's enabled marketplaces into its catalog."""
-    async with sessions() as session:
+    """Download every listing of the store's enabled marketplaces into its catalog.
+
+    Amazon's reports and catalog items are read with no transaction open; each batch of
+    listings is then stored in a short unit of work.
+    """
+    async with units.reading() as session:
         store = await get_store(session, store_id=store_id)
         settings = store.settings
         policy = LinkPolicy(
@@ -150,14 +153,14 @@ async def download_catalog(
         listings = listings_of(rows, items)
         for start in range(0, len(listings), BATCH):
             batch = listings[start : start + BATCH]
-            summary.add(await _store_batch(sessions, store_id, target, policy, batch, token, clock))
+            summary.add(await _store_batch(units, store_id, target, policy, batch, token))
             if run is not None:
                 run.processed = summary.listings
                 done = min(start + BATCH, len(listings))
                 await run.progress(f"{target.code}: {done} of {len(listings)} listings")
-        async with sessions() as session, session.begin():
+        async with units() as uow:
             summary.canceled += await _cancel_unseen(
-                session, store_id, target.marketplace_id, token, clock.now()
+                uow.session, store_id, target.marketplace_id, token, uow.now()
             )
     if run is not None:
         run.processed = summary.listings
@@ -169,20 +172,19 @@ async def download_catalog(
 
 
 async def _store_batch(
-    sessions: async_sessionmaker[AsyncSession],
+    units: UnitsOfWork,
     store_id: int,
     target: MarketplaceTarget,
     policy: LinkPolicy,
     batch: list[Listing],
     token: str,
-    clock: Clock,
 ) -> DownloadSummary:
     """One batch in one transaction; what it did, counted only once it is committed."""
     for _attempt in (1, 2):
         done = DownloadSummary(listings=len(batch))
         try:
-            async with sessions() as session, session.begin():
-                await _apply(session, store_id, target, policy, batch, token, clock.now(), done)
+            async with units() as uow:
+                await _apply(uow.session, store_id, target, policy, batch, token, uow.now(), done)
             return done
         except IntegrityError:
             # Another store's download created the same category, brand or family a moment
@@ -190,9 +192,9 @@ async def _store_batch(
             continue
     done = DownloadSummary(listings=len(batch))
     entries_only = replace(policy, automatic=False, amazon_is_master=False)
-    async with sessions() as session, session.begin():
+    async with units() as uow:
         stored = await _apply(
-            session, store_id, target, entries_only, batch, token, clock.now(), done
+            uow.session, store_id, target, entries_only, batch, token, uow.now(), done
         )
     done.skipped += [
         (_label(listing.row), "created concurrently elsewhere; run again")
