@@ -14,8 +14,9 @@ nothing is published, so subscribers never hear of a change that did not happen.
 
 The unit of work keeps itself in `session.info`, so functions that take a session reach its
 clock (`now_of(session)`) and its event list (`record(session, event)`) without every signature
-growing. A session opened outside a unit of work (a test's plain session) falls back to the
-wall clock, and its recorded events are never published.
+growing; rows it creates get their `created_at` from its clock too. A session opened outside
+a unit of work (a test's plain session) falls back to the wall clock, and its recorded events
+are never published.
 
 Waiting on Amazon inside a unit of work is a bug: on SQLite every transaction takes the write
 lock up front (BEGIN IMMEDIATE), so a transaction held across an HTTP call stops every other
@@ -30,9 +31,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from skuport.domain.clock import Clock
+from skuport.domain.db.base import CreatedAt
 from skuport.domain.events import EventBus
 from skuport.domain.inventory.events import publish_availability_changes
 
@@ -107,12 +111,12 @@ class UnitsOfWork:
         return self.clock.now()
 
 
-def unit_of(session: AsyncSession) -> UnitOfWork | None:
+def unit_of(session: AsyncSession | Session) -> UnitOfWork | None:
     """The unit of work that opened `session`, if any."""
     return session.info.get(_KEY)
 
 
-def now_of(session: AsyncSession) -> datetime:
+def now_of(session: AsyncSession | Session) -> datetime:
     """The time of the unit of work running on `session` (the wall clock outside one)."""
     uow = unit_of(session)
     return uow.now() if uow is not None else datetime.now(UTC)
@@ -123,3 +127,16 @@ def record(session: AsyncSession, event: Any) -> None:
     uow = unit_of(session)
     if uow is not None:
         uow.record(event)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_created_at(session: Session, _context: Any, _instances: Any) -> None:
+    """Rows a unit of work creates are stamped with its clock (the column default, the wall
+    clock, stays the fallback for sessions opened without one)."""
+    uow = unit_of(session)  # type: ignore[arg-type]
+    if uow is None:
+        return
+    now = uow.now()
+    for instance in session.new:
+        if isinstance(instance, CreatedAt) and instance.created_at is None:
+            instance.created_at = now

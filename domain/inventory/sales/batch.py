@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.inventory.errors import InvalidState, InventoryError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
@@ -56,6 +55,7 @@ from skuport.domain.inventory.sales.service import PreparedSale, prepare_sale
 from skuport.domain.inventory.stock.ledger import figures_for, lock_products, record_movements
 from skuport.domain.inventory.stock.models import Location, MovementKind
 from skuport.domain.inventory.values import optional_text, required_text
+from skuport.domain.unit_of_work import now_of
 
 
 @dataclass(frozen=True)
@@ -319,7 +319,7 @@ async def insert_rows(
 
 
 async def _write(session: AsyncSession, plans: list[_Plan]) -> None:
-    now = utcnow()
+    now = now_of(session)
     sale_ids = await insert_rows(
         session,
         Sale,
