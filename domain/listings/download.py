@@ -33,7 +33,7 @@ from skuport.domain.listings.linking import (
 from skuport.domain.listings.models import CatalogEntry, CatalogFamily, CatalogStatus
 from skuport.domain.listings.source import ListingRow, catalog_items, listings_report, parse_listing
 from skuport.domain.stores.gateway import AmazonGateway
-from skuport.domain.stores.models import MatchProducts
+from skuport.domain.stores.models import MatchProducts, Store
 from skuport.domain.stores.service import get_store
 from skuport.domain.unit_of_work import UnitsOfWork
 
@@ -121,21 +121,8 @@ async def download_catalog(
     """
     async with units.reading() as session:
         store = await get_store(session, store_id=store_id)
-        settings = store.settings
-        policy = LinkPolicy(
-            automatic=settings.match_products is MatchProducts.BY_SKU,
-            create_missing=settings.create_product_if_not_found,
-            amazon_is_master=settings.amazon_is_master,
-            tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
-        )
-        targets = [
-            MarketplaceTarget(
-                m.marketplace_id, m.marketplace.code, m.marketplace.currency, m.price_tier_id
-            )
-            for m in sorted(store.marketplaces, key=lambda m: m.marketplace.code)
-            if m.enabled
-        ]
-        client = gateway.client_for(store)
+    policy, targets = _plan(store)
+    client = gateway.client_for(store)
     summary = DownloadSummary()
     for target in targets:
         token = uuid.uuid4().hex
@@ -169,6 +156,25 @@ async def download_catalog(
             run.skip(item, reason)
         run.message = summary.describe()
     return summary
+
+
+def _plan(store: Store) -> tuple[LinkPolicy, list[MarketplaceTarget]]:
+    """How the store's settings link listings, and its enabled marketplaces by code."""
+    settings = store.settings
+    policy = LinkPolicy(
+        automatic=settings.match_products is MatchProducts.BY_SKU,
+        create_missing=settings.create_product_if_not_found,
+        amazon_is_master=settings.amazon_is_master,
+        tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
+    )
+    targets = [
+        MarketplaceTarget(
+            m.marketplace_id, m.marketplace.code, m.marketplace.currency, m.price_tier_id
+        )
+        for m in sorted(store.marketplaces, key=lambda m: m.marketplace.code)
+        if m.enabled
+    ]
+    return policy, targets
 
 
 async def _store_batch(
