@@ -13,11 +13,13 @@ from sqlalchemy import event
 
 from skuport.domain.db import create_engine, create_session_factory
 from skuport.domain.db.migrate import upgrade
+from skuport.domain.events import EventBus
 from skuport.domain.listings.download import download_catalog
 from skuport.domain.security import SecretBox
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.sandbox import connect_sandbox_store
 from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
+from skuport.domain.unit_of_work import UnitsOfWork
 from skuport.sandbox.app import create_sandbox_app
 from skuport.sandbox.clock import SandboxClock
 from skuport.sandbox.state import Listing, Offer, Product
@@ -136,7 +138,9 @@ async def run() -> str:
         virtual_before = clock.now()
         began = time.perf_counter()
         summary = await download_catalog(
-            sessions=sessions, gateway=gateway, clock=clock, store_id=store_id
+            units=UnitsOfWork(sessions, clock=clock, bus=EventBus()),
+            gateway=gateway,
+            store_id=store_id,
         )
         wall = time.perf_counter() - began
         virtual = (clock.now() - virtual_before).total_seconds()

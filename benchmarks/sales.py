@@ -16,10 +16,10 @@ from decimal import Decimal
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from skuport.domain.clock import SystemClock
 from skuport.domain.db import create_engine, create_session_factory
 from skuport.domain.db.migrate import upgrade
 from skuport.domain.events import EventBus
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.models import AccountKind, InvoiceStatus
 from skuport.domain.inventory.products.service import create_product
 from skuport.domain.inventory.reference.service import (
@@ -35,6 +35,7 @@ from skuport.domain.inventory.sales.lines import ProductLine
 from skuport.domain.inventory.sales.service import create_sale
 from skuport.domain.inventory.stock.service import create_location, receive_stock
 from skuport.domain.orders.service import BATCH as ORDER_BATCH
+from skuport.domain.unit_of_work import UnitsOfWork
 
 PRODUCTS = 50
 WINDOW = 1_000
@@ -89,7 +90,8 @@ def _request(shop: _Shop, n: int) -> SaleRequest:
 async def _process_batch(
     sessions: async_sessionmaker[AsyncSession], bus: EventBus, shop: _Shop, first: int, size: int
 ) -> None:
-    async with publishing_transaction(sessions, bus=bus) as session:
+    async with UnitsOfWork(sessions, clock=SystemClock(), bus=bus)() as uow:
+        session = uow.session
         results = await process_sales(
             session, [_request(shop, n) for n in range(first, first + size)]
         )
@@ -100,7 +102,8 @@ async def _process(
     sessions: async_sessionmaker[AsyncSession], bus: EventBus, shop: _Shop, n: int
 ) -> None:
     products = [shop.product_ids[(n * 3 + k) % PRODUCTS] for k in range(3)]
-    async with publishing_transaction(sessions, bus=bus) as session:
+    async with UnitsOfWork(sessions, clock=SystemClock(), bus=bus)() as uow:
+        session = uow.session
         sale = await create_sale(
             session,
             customer_id=shop.customer_id,

@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert, select, update
 
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.stock.service import create_location, receive_stock
 from skuport.domain.listings.models import CatalogEntry, CatalogStatus, Fulfilment
@@ -121,7 +120,8 @@ async def _change(services, sandbox, seller, products: dict[str, int], quantity,
         location_id = (await create_location(session, name=f"Bench {len(products)}")).id
     virtual_start = sandbox.state.clock.now()
     began = time.perf_counter()
-    async with publishing_transaction(services.sessions, bus=services.bus) as session:
+    async with services.units() as uow:
+        session = uow.session
         for product_id in products.values():
             await receive_stock(
                 session, product_id=product_id, location_id=location_id, quantity=quantity

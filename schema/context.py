@@ -14,6 +14,7 @@ from skuport.domain.events import EventBus
 from skuport.domain.jobs import JobRegistry, JobRunner
 from skuport.domain.security import SecretBox
 from skuport.domain.stores.gateway import AmazonGateway
+from skuport.domain.unit_of_work import UnitsOfWork
 
 
 @dataclass
@@ -32,6 +33,10 @@ class Services:
     sandbox_url: str | None = None
     version: str = "0"
     extra: dict[str, Any] = field(default_factory=dict)
+    units: UnitsOfWork = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.units = UnitsOfWork(self.sessions, clock=self.clock, bus=self.bus)
 
 
 @dataclass

@@ -209,7 +209,7 @@ class CatalogQuery:
         after: str | None = None,
     ) -> Connection[CatalogRow]:
         wanted = (filter or CatalogFilterInput()).to_domain()
-        async with info.context.services.sessions() as session:
+        async with info.context.services.units.reading() as session:
             page = await paginate(
                 session,
                 catalog_rows(to_int(store_id), wanted),
@@ -248,7 +248,7 @@ class CatalogMutation:
         ] = False,
     ) -> DownloadCatalogResult:  # type: ignore[valid-type]
         services = info.context.services
-        async with services.sessions() as session:
+        async with services.units.reading() as session:
             store = await session.get(Store, to_int(store_id))
         if store is None:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
@@ -276,9 +276,12 @@ class CatalogMutation:
         if isinstance(ids, InvalidInput):
             return ids
         try:
-            async with info.context.services.sessions() as session, session.begin():
+            async with info.context.services.units() as uow:
                 outcomes = await link_entries(
-                    session, store_id=to_int(store_id), entry_ids=ids, product_id=to_int(product_id)
+                    uow.session,
+                    store_id=to_int(store_id),
+                    entry_ids=ids,
+                    product_id=to_int(product_id),
                 )
         except DomainError as exc:
             return refused(exc)
@@ -295,8 +298,10 @@ class CatalogMutation:
         if isinstance(ids, InvalidInput):
             return ids
         try:
-            async with info.context.services.sessions() as session, session.begin():
-                outcomes = await unlink_entries(session, store_id=to_int(store_id), entry_ids=ids)
+            async with info.context.services.units() as uow:
+                outcomes = await unlink_entries(
+                    uow.session, store_id=to_int(store_id), entry_ids=ids
+                )
         except DomainError as exc:
             return refused(exc)
         return _done(outcomes)
@@ -313,9 +318,9 @@ class CatalogMutation:
         if isinstance(ids, InvalidInput):
             return ids
         try:
-            async with info.context.services.sessions() as session, session.begin():
+            async with info.context.services.units() as uow:
                 outcomes = await create_products_for(
-                    session, store_id=to_int(store_id), entry_ids=ids
+                    uow.session, store_id=to_int(store_id), entry_ids=ids
                 )
         except DomainError as exc:
             return refused(exc)

@@ -10,7 +10,6 @@ from typing import Annotated
 import strawberry
 
 from skuport.domain.errors import DomainError
-from skuport.domain.inventory.events import publish_availability_changes
 from skuport.domain.inventory.sales.invoicing import sales_with_invoices
 from skuport.domain.inventory.sales.models import Invoice, Sale
 from skuport.domain.orders import models as m
@@ -177,7 +176,7 @@ class OrderLogsQuery:
             amazon_order_id=wanted.amazon_order_id,
             marketplace_id=wanted.marketplace_id,
         )
-        async with info.context.services.sessions() as session:
+        async with info.context.services.units.reading() as session:
             page = await paginate(
                 session,
                 statement,
@@ -207,7 +206,7 @@ class OrderLogsQuery:
         statement = notifications_query(
             unread_only=unread_only, store_id=as_int(store_id) if store_id is not None else None
         )
-        async with info.context.services.sessions() as session:
+        async with info.context.services.units.reading() as session:
             return await paginate(
                 session,
                 statement,
@@ -227,8 +226,8 @@ class OrderLogsMutation:
     )
     async def delete_log_entry(self, info: Info, id: strawberry.ID) -> DeleteLogEntryResult:  # type: ignore[valid-type]
         try:
-            async with info.context.services.sessions() as session, session.begin():
-                await delete_log_entry(session, entry_id=as_int(id))
+            async with info.context.services.units() as uow:
+                await delete_log_entry(uow.session, entry_id=as_int(id))
         except DomainError as exc:
             return refused(exc)
         return LogEntryDeleted(id=id)
@@ -249,12 +248,10 @@ class OrderLogsMutation:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
         services = info.context.services
         try:
-            async with services.sessions() as session:
-                async with session.begin():
-                    start = await prepare_reload(
-                        session, store_id=store.id, amazon_order_id=amazon_order_id
-                    )
-                await publish_availability_changes(session, bus=services.bus)
+            async with services.units() as uow:
+                start = await prepare_reload(
+                    uow.session, store_id=store.id, amazon_order_id=amazon_order_id
+                )
         except DomainError as exc:
             return refused(exc)
         return await start_load(info, store, start=start, end=None, route="search")
@@ -268,8 +265,8 @@ class OrderLogsMutation:
     ) -> NotificationsRead:
         services = info.context.services
         wanted = [as_int(i) for i in ids] if ids is not None else None
-        async with services.sessions() as session, session.begin():
-            count = await mark_read(session, ids=wanted, now=services.clock.now())
+        async with services.units() as uow:
+            count = await mark_read(uow.session, ids=wanted, now=uow.now())
         return NotificationsRead(count=count)
 
 

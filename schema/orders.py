@@ -309,11 +309,7 @@ class OrdersMutation:
         services = info.context.services
         try:
             outcome = await retry_attention_item(
-                sessions=services.sessions,
-                gateway=services.amazon,
-                bus=services.bus,
-                clock=services.clock,
-                item_id=as_int(id),
+                units=services.units, gateway=services.amazon, item_id=as_int(id)
             )
         except DomainError as exc:
             return refused(exc)

@@ -106,7 +106,7 @@ class StockSyncQuery:
         only_pending: bool = False,
         first: int = 100,
     ) -> StockPushStatus | None:
-        async with info.context.services.sessions() as session:
+        async with info.context.services.units.reading() as session:
             store = await session.get(Store, to_int(store_id))
             if store is None:
                 return None
@@ -145,7 +145,7 @@ class StockSyncQuery:
         state: ShipmentConfirmationState | None = None,  # type: ignore[valid-type]
         first: int = 100,
     ) -> list[ShipmentConfirmationRow]:
-        async with info.context.services.sessions() as session:
+        async with info.context.services.units.reading() as session:
             found = await confirmations(
                 session,
                 store_id=to_int(store_id),
@@ -163,7 +163,7 @@ class StockSyncMutation:
     )
     async def push_stock_now(self, info: Info, store_id: strawberry.ID) -> PushStockResult:  # type: ignore[valid-type]
         services = info.context.services
-        async with services.sessions() as session:
+        async with services.units.reading() as session:
             store = await session.get(Store, to_int(store_id))
         if store is None:
             return NotFound(message=f"no store with id {store_id}", field="storeId")
@@ -189,7 +189,7 @@ class StockSyncMutation:
         self, info: Info, log_entry_id: strawberry.ID
     ) -> RetryShipmentResult:  # type: ignore[valid-type]
         services = info.context.services
-        async with services.sessions() as session:
+        async with services.units.reading() as session:
             entry = await session.get(OrderLogEntry, to_int(log_entry_id))
         if entry is None:
             return NotFound(message=f"no log entry with id {log_entry_id}", field="logEntryId")
@@ -202,17 +202,13 @@ class StockSyncMutation:
                 "only waiting or failed ones can be retried",
                 field="logEntryId",
             )
-        async with services.sessions() as session, session.begin():
+        async with services.units() as uow:
             # A retry by hand starts the count of automatic retries over.
-            (await session.get_one(OrderLogEntry, entry.id)).shipment_attempts = 0
+            (await uow.session.get_one(OrderLogEntry, entry.id)).shipment_attempts = 0
         confirmed = await confirm_entry(
-            sessions=services.sessions,
-            gateway=services.amazon,
-            clock=services.clock,
-            bus=services.bus,
-            log_entry_id=entry.id,
+            units=services.units, gateway=services.amazon, log_entry_id=entry.id
         )
-        async with services.sessions() as session:
+        async with services.units.reading() as session:
             entry = await session.get_one(OrderLogEntry, entry.id)
             shipments = await latest_shipments(session, [entry.sale_id] if entry.sale_id else [])
             row = _confirmation_row(entry, shipments.get(entry.sale_id or 0))

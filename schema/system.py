@@ -90,8 +90,8 @@ class SystemMutation:
         role: Role,  # type: ignore[valid-type]
     ) -> CreateApiTokenResult:  # type: ignore[valid-type]
         try:
-            async with info.context.services.sessions() as session, session.begin():
-                token = await create_token(session, name=name, role=role)
+            async with info.context.services.units() as uow:
+                token = await create_token(uow.session, name=name, role=role)
         except InvalidTokenName as exc:
             return refused(exc)
         return ApiTokenCreated(
@@ -101,8 +101,8 @@ class SystemMutation:
     @strawberry.mutation(permission_classes=allow(*ADMINS))
     async def revoke_api_token(self, info: Info, id: strawberry.ID) -> RevokeApiTokenResult:  # type: ignore[valid-type]
         token_id = int(id) if str(id).isdigit() else -1
-        async with info.context.services.sessions() as session, session.begin():
-            revoked = await revoke_token(session, token_id=token_id)
+        async with info.context.services.units() as uow:
+            revoked = await revoke_token(uow.session, token_id=token_id)
         if not revoked:
             return NotFound(message=f"no active token with id {id}", field="id")
         return ApiTokenRevoked(id=id)

@@ -10,7 +10,6 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.reference.models import (
     Account,
@@ -111,64 +110,68 @@ async def _tier(session: AsyncSession, code: str, currency: str) -> PriceTier:
     return tier or await create_price_tier(session, name=name, currency=currency)
 
 
+async def _demo_settings(session: AsyncSession, store: Store, data: DemoReferences) -> None:
+    """The demo's settings of a newly connected store: everything filled in, a tier a market."""
+    eu = store.region is Region.EU
+    countries = {entry.marketplace.country_code for entry in store.marketplaces}
+    default_rule = data.vat_by_country["GB"] if eu else data.sales_tax_id
+    await update_settings(
+        session,
+        store_id=store.id,
+        change=SettingsChange(
+            customer_id=data.customer_id,
+            fbm_location_id=data.warehouse_id,
+            process_fba_orders=True,
+            fba_location_id=data.fba_id,
+            match_products=MatchProducts.BY_SKU,
+            create_product_if_not_found=True,
+            update_stock_levels=True,
+            line_tax_rule_id=default_rule,
+            charge_tax_rule_id=default_rule,
+            tax_free_rule_id=data.tax_free_id,
+            payment_account_id=data.bank_id,
+            # Orders arrive every 20 s in the demo; fetch them often enough to see it.
+            order_download_minutes=5,
+            country_tax_rules={c: r for c, r in data.vat_by_country.items() if c in countries}
+            if eu
+            else None,
+        ),
+    )
+    for entry in store.marketplaces:
+        tier = await _tier(session, entry.marketplace.code, entry.marketplace.currency)
+        await set_marketplace(
+            session,
+            store_id=store.id,
+            marketplace_id=entry.marketplace_id,
+            price_tier_id=tier.id,
+        )
+
+
 async def connect_demo_stores(services: Services) -> list[int]:
     """Connect every sandbox seller not yet connected, with demo settings; download catalogs."""
     assert services.sandbox_url and services.amazon is not None
     sellers = await sandbox_sellers(services.amazon, url=services.sandbox_url)
     new_stores: list[int] = []
-    async with services.sessions() as session, session.begin():
-        known = set((await session.scalars(select(Store.selling_partner_id))).all())
-        data = await _reference_data(session)
-        for seller in sellers:
-            if seller.seller_id in known:
-                continue
-            store = await connect_sandbox_store(
-                session,
-                gateway=services.amazon,
-                url=services.sandbox_url,
-                seller_id=seller.seller_id,
-                name=seller.name,
-                now=services.clock.now(),
-            )
-            eu = store.region is Region.EU
-            countries = {entry.marketplace.country_code for entry in store.marketplaces}
-            default_rule = data.vat_by_country["GB"] if eu else data.sales_tax_id
-            await update_settings(
-                session,
-                store_id=store.id,
-                change=SettingsChange(
-                    customer_id=data.customer_id,
-                    fbm_location_id=data.warehouse_id,
-                    process_fba_orders=True,
-                    fba_location_id=data.fba_id,
-                    match_products=MatchProducts.BY_SKU,
-                    create_product_if_not_found=True,
-                    update_stock_levels=True,
-                    line_tax_rule_id=default_rule,
-                    charge_tax_rule_id=default_rule,
-                    tax_free_rule_id=data.tax_free_id,
-                    payment_account_id=data.bank_id,
-                    # Orders arrive every 20 s in the demo; fetch them often enough to see it.
-                    order_download_minutes=5,
-                    country_tax_rules={
-                        c: r for c, r in data.vat_by_country.items() if c in countries
-                    }
-                    if eu
-                    else None,
-                ),
-            )
-            for entry in store.marketplaces:
-                tier = await _tier(session, entry.marketplace.code, entry.marketplace.currency)
-                await set_marketplace(
-                    session,
-                    store_id=store.id,
-                    marketplace_id=entry.marketplace_id,
-                    price_tier_id=tier.id,
-                )
-            new_stores.append(store.id)
+    async with services.units() as uow:
+        known = set((await uow.session.scalars(select(Store.selling_partner_id))).all())
+        data = await _reference_data(uow.session)
+    for seller in sellers:
+        if seller.seller_id in known:
+            continue
+        # The sandbox is asked with no transaction open; the demo settings follow in one.
+        store = await connect_sandbox_store(
+            services.units,
+            gateway=services.amazon,
+            url=services.sandbox_url,
+            seller_id=seller.seller_id,
+            name=seller.name,
+        )
+        async with services.units() as uow:
+            await _demo_settings(uow.session, store, data)
+        new_stores.append(store.id)
     if services.scheduler is not None:
         await services.scheduler.rebuild()
-    async with services.sessions() as session:
+    async with services.units.reading() as session:
         stores = (await session.scalars(select(Store).where(Store.id.in_(new_stores)))).all()
         targets = [JobTarget(key=str(s.id), label=s.name, schedule=Every(60)) for s in stores]
     # Runs start only after the session above is closed: on SQLite every transaction takes the
@@ -189,7 +192,8 @@ async def connect_demo_stores(services: Services) -> list[int]:
 
 async def _opening_stock(services: Services, *, warehouse_id: int) -> None:
     """Give every stock product a few units in the warehouse, so demo sales can ship."""
-    async with publishing_transaction(services.sessions, bus=services.bus) as session:
+    async with services.units() as uow:
+        session = uow.session
         products = await session.scalars(
             select(Product.id).where(Product.type == ProductType.STOCK).order_by(Product.id)
         )

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth.models import ApiToken, Role
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import InvalidValue
+from skuport.domain.unit_of_work import now_of
 
 TOKEN_PREFIX = "skp_"
 
@@ -71,5 +71,5 @@ async def revoke_token(session: AsyncSession, *, token_id: int) -> bool:
     token = await session.get(ApiToken, token_id)
     if token is None or token.revoked_at is not None:
         return False
-    token.revoked_at = utcnow()
+    token.revoked_at = now_of(session)
     return True

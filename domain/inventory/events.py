@@ -2,24 +2,22 @@
 
 How it works: every stock movement notes its effect on availability in the session
 (`note_availability_change`). When the transaction commits, the notes move from "pending" to
-"committed"; when it rolls back they are dropped. After the commit, the caller calls
-`publish_availability_changes(session, bus=bus)` (or wraps the work in
-`publishing_transaction`), which reads the current figures and publishes one
-`AvailabilityChanged` per product and location whose availability moved.
+"committed"; when it rolls back they are dropped. After the commit, the unit of work
+(`domain.unit_of_work`) calls `publish_availability_changes(session, bus=bus)`, which reads
+the current figures and publishes one `AvailabilityChanged` per product and location whose
+availability moved.
 Nothing is ever published for a change that was not committed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from skuport.domain.events import EventBus
@@ -74,17 +72,6 @@ async def publish_availability_changes(
     return published
 
 
-@asynccontextmanager
-async def publishing_transaction(
-    sessions: async_sessionmaker[AsyncSession], *, bus: EventBus
-) -> AsyncIterator[AsyncSession]:
-    """One unit of work that, once committed, publishes its availability changes."""
-    async with sessions() as session:
-        async with session.begin():
-            yield session
-        await publish_availability_changes(session, bus=bus)
-
-
 @event.listens_for(Session, "after_commit")
 def _promote_on_commit(session: Session) -> None:
     pending: dict[tuple[int, int], Decimal] | None = session.info.pop(PENDING, None)
@@ -107,5 +94,4 @@ __all__: list[Any] = [
     "committed_changes",
     "note_availability_change",
     "publish_availability_changes",
-    "publishing_transaction",
 ]

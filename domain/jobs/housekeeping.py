@@ -15,8 +15,8 @@ async def prune_old_runs(context: JobContext) -> None:
     """Delete finished runs older than the retention period."""
     days = int(context.services.get("run_retention_days", DEFAULT_RETENTION_DAYS))
     cutoff = context.clock.now() - timedelta(days=days)
-    async with context.sessions() as session, session.begin():
-        pruned = await prune_runs(session, older_than=cutoff)
+    async with context.units() as uow:
+        pruned = await prune_runs(uow.session, older_than=cutoff)
     context.run.processed = pruned
     context.run.window_end = cutoff
     context.run.message = f"pruned {pruned} runs that started before {cutoff:%Y-%m-%d %H:%M} UTC"

@@ -17,6 +17,7 @@ from skuport.domain.clock import Clock
 from skuport.domain.events import EventBus
 from skuport.domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
 from skuport.domain.jobs.registry import JobSpec, JobTarget, Schedule
+from skuport.domain.unit_of_work import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,11 @@ class RunRecorder:
         self.errors.append({"item": item, "reason": reason})
 
     async def progress(self, message: str) -> None:
-        """Tell subscribers how far the run has got, and save it for clients that poll."""
+        """Tell subscribers how far the run has got, and save it for clients that poll.
+
+        Published straight away, not through a unit of work: progress reports work in flight,
+        not a committed change, and its write is a best-effort courtesy in the background.
+        """
         self.message = message
         await self.bus.publish(self.event(RunStatus.RUNNING))
         if self.sessions is not None and (self._saving is None or self._saving.done()):
@@ -81,8 +86,9 @@ class RunRecorder:
     async def _save_progress(self) -> None:
         assert self.sessions is not None
         try:
-            async with self.sessions() as session, session.begin():
-                await session.execute(
+            units = UnitsOfWork(self.sessions, clock=self.clock, bus=self.bus)
+            async with units() as uow:
+                await uow.session.execute(
                     update(OperationLog)
                     .where(OperationLog.id == self.log_id)
                     .values(
@@ -122,6 +128,11 @@ class JobContext:
     target: JobTarget | None = None
     services: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def units(self) -> UnitsOfWork:
+        """Units of work on the job's database, clock and bus: a job's only way to write."""
+        return UnitsOfWork(self.sessions, clock=self.clock, bus=self.bus)
+
 
 async def claim_slot(
     session: AsyncSession, *, job_name: str, target: str, slot: str, now: datetime
@@ -158,6 +169,7 @@ class JobRunner:
         self.sessions = sessions
         self.clock = clock
         self.bus = bus
+        self.units = UnitsOfWork(sessions, clock=clock, bus=bus)
         self.services = dict(services or {})
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -207,9 +219,9 @@ class JobRunner:
         started = self.clock.now()
         schedule = target.schedule if target is not None else spec.schedule
         target_key = target.key if target is not None else ""
-        async with self.sessions() as session, session.begin():
+        async with self.units() as uow:
             run_id = await claim_slot(
-                session,
+                uow.session,
                 job_name=spec.name,
                 target=target_key,
                 slot=_slot(schedule, trigger, started),
@@ -231,16 +243,17 @@ class JobRunner:
                 skipped=0,
                 cancelled=0,
             )
-            session.add(entry)
-        recorder = RunRecorder(
-            log_id=entry.id,
-            operation=spec.name,
-            target=target_key,
-            bus=self.bus,
-            clock=self.clock,
-            sessions=self.sessions,
-        )
-        await self.bus.publish(recorder.event(RunStatus.RUNNING))
+            uow.session.add(entry)
+            await uow.session.flush()
+            recorder = RunRecorder(
+                log_id=entry.id,
+                operation=spec.name,
+                target=target_key,
+                bus=self.bus,
+                clock=self.clock,
+                sessions=self.sessions,
+            )
+            uow.record(recorder.event(RunStatus.RUNNING))
         context = JobContext(
             sessions=self.sessions,
             clock=self.clock,
@@ -263,20 +276,16 @@ class JobRunner:
             status = RunStatus.FAILED
             context.run.error("", f"{type(exc).__name__}: {exc}")
             context.run.message = context.run.message or "the run failed"
-        return await _finish(self.sessions, context.run, status, entry.started_at, self.clock)
+        return await _finish(self.units, context.run, status, entry.started_at)
 
 
 async def _finish(
-    sessions: async_sessionmaker[AsyncSession],
-    recorder: RunRecorder,
-    status: RunStatus,
-    started: datetime,
-    clock: Clock,
+    units: UnitsOfWork, recorder: RunRecorder, status: RunStatus, started: datetime
 ) -> OperationLog:
     await recorder.settle()
-    finished = clock.now()
-    async with sessions() as session, session.begin():
-        entry = await session.get_one(OperationLog, recorder.log_id)
+    async with units() as uow:
+        finished = uow.now()
+        entry = await uow.session.get_one(OperationLog, recorder.log_id)
         entry.status = status
         entry.processed = recorder.processed
         entry.skipped = recorder.skipped
@@ -287,5 +296,5 @@ async def _finish(
         entry.window_end = recorder.window_end
         entry.finished_at = finished
         entry.duration_ms = int((finished - started).total_seconds() * 1000)
-    await recorder.bus.publish(recorder.event(status))
+        uow.record(recorder.event(status))
     return entry

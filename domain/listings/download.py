@@ -16,10 +16,9 @@ from decimal import Decimal
 
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon.catalog_items import CatalogItem
-from skuport.domain.clock import Clock
 from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.jobs.runner import RunRecorder
@@ -34,8 +33,9 @@ from skuport.domain.listings.linking import (
 from skuport.domain.listings.models import CatalogEntry, CatalogFamily, CatalogStatus
 from skuport.domain.listings.source import ListingRow, catalog_items, listings_report, parse_listing
 from skuport.domain.stores.gateway import AmazonGateway
-from skuport.domain.stores.models import MatchProducts
+from skuport.domain.stores.models import MatchProducts, Store
 from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import UnitsOfWork
 
 BATCH = 250
 
@@ -109,30 +109,20 @@ def listings_of(rows: Sequence[ListingRow], items: dict[str, CatalogItem]) -> li
 
 async def download_catalog(
     *,
-    sessions: async_sessionmaker[AsyncSession],
+    units: UnitsOfWork,
     gateway: AmazonGateway,
-    clock: Clock,
     store_id: int,
     run: RunRecorder | None = None,
 ) -> DownloadSummary:
-    """Download every listing of the store's enabled marketplaces into its catalog."""
-    async with sessions() as session:
+    """Download every listing of the store's enabled marketplaces into its catalog.
+
+    Amazon's reports and catalog items are read with no transaction open; each batch of
+    listings is then stored in a short unit of work.
+    """
+    async with units.reading() as session:
         store = await get_store(session, store_id=store_id)
-        settings = store.settings
-        policy = LinkPolicy(
-            automatic=settings.match_products is MatchProducts.BY_SKU,
-            create_missing=settings.create_product_if_not_found,
-            amazon_is_master=settings.amazon_is_master,
-            tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
-        )
-        targets = [
-            MarketplaceTarget(
-                m.marketplace_id, m.marketplace.code, m.marketplace.currency, m.price_tier_id
-            )
-            for m in sorted(store.marketplaces, key=lambda m: m.marketplace.code)
-            if m.enabled
-        ]
-        client = gateway.client_for(store)
+    policy, targets = _plan(store)
+    client = gateway.client_for(store)
     summary = DownloadSummary()
     for target in targets:
         token = uuid.uuid4().hex
@@ -150,14 +140,14 @@ async def download_catalog(
         listings = listings_of(rows, items)
         for start in range(0, len(listings), BATCH):
             batch = listings[start : start + BATCH]
-            summary.add(await _store_batch(sessions, store_id, target, policy, batch, token, clock))
+            summary.add(await _store_batch(units, store_id, target, policy, batch, token))
             if run is not None:
                 run.processed = summary.listings
                 done = min(start + BATCH, len(listings))
                 await run.progress(f"{target.code}: {done} of {len(listings)} listings")
-        async with sessions() as session, session.begin():
+        async with units() as uow:
             summary.canceled += await _cancel_unseen(
-                session, store_id, target.marketplace_id, token, clock.now()
+                uow.session, store_id, target.marketplace_id, token, uow.now()
             )
     if run is not None:
         run.processed = summary.listings
@@ -168,21 +158,39 @@ async def download_catalog(
     return summary
 
 
+def _plan(store: Store) -> tuple[LinkPolicy, list[MarketplaceTarget]]:
+    """How the store's settings link listings, and its enabled marketplaces by code."""
+    settings = store.settings
+    policy = LinkPolicy(
+        automatic=settings.match_products is MatchProducts.BY_SKU,
+        create_missing=settings.create_product_if_not_found,
+        amazon_is_master=settings.amazon_is_master,
+        tax_rule_id=settings.line_tax_rule_id or settings.tax_free_rule_id,
+    )
+    targets = [
+        MarketplaceTarget(
+            m.marketplace_id, m.marketplace.code, m.marketplace.currency, m.price_tier_id
+        )
+        for m in sorted(store.marketplaces, key=lambda m: m.marketplace.code)
+        if m.enabled
+    ]
+    return policy, targets
+
+
 async def _store_batch(
-    sessions: async_sessionmaker[AsyncSession],
+    units: UnitsOfWork,
     store_id: int,
     target: MarketplaceTarget,
     policy: LinkPolicy,
     batch: list[Listing],
     token: str,
-    clock: Clock,
 ) -> DownloadSummary:
     """One batch in one transaction; what it did, counted only once it is committed."""
     for _attempt in (1, 2):
         done = DownloadSummary(listings=len(batch))
         try:
-            async with sessions() as session, session.begin():
-                await _apply(session, store_id, target, policy, batch, token, clock.now(), done)
+            async with units() as uow:
+                await _apply(uow.session, store_id, target, policy, batch, token, uow.now(), done)
             return done
         except IntegrityError:
             # Another store's download created the same category, brand or family a moment
@@ -190,9 +198,9 @@ async def _store_batch(
             continue
     done = DownloadSummary(listings=len(batch))
     entries_only = replace(policy, automatic=False, amazon_is_master=False)
-    async with sessions() as session, session.begin():
+    async with units() as uow:
         stored = await _apply(
-            session, store_id, target, entries_only, batch, token, clock.now(), done
+            uow.session, store_id, target, entries_only, batch, token, uow.now(), done
         )
     done.skipped += [
         (_label(listing.row), "created concurrently elsewhere; run again")

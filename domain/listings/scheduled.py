@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.jobs import Every, JobContext, JobSpec, JobTarget
 from skuport.domain.listings.download import download_catalog
 from skuport.domain.listings.opening_stock import import_opening_stock
@@ -28,9 +27,8 @@ async def run_catalog_download(context: JobContext) -> None:
     """Download the target store's catalog, recording counts and skipped rows in the run."""
     assert context.target is not None
     await download_catalog(
-        sessions=context.sessions,
+        units=context.units,
         gateway=context.services["amazon"],
-        clock=context.clock,
         store_id=int(context.target.key),
         run=context.run,
     )
@@ -41,10 +39,11 @@ async def run_catalog_download_with_opening_stock(context: JobContext) -> None:
     await run_catalog_download(context)
     assert context.target is not None
     store_id = int(context.target.key)
-    async with context.sessions() as session:
-        location_id = (await get_store(session, store_id=store_id)).settings.fbm_location_id
-    async with publishing_transaction(context.sessions, bus=context.bus) as session:
-        imported = await import_opening_stock(session, store_id=store_id, location_id=location_id)
+    async with context.units() as uow:
+        location_id = (await get_store(uow.session, store_id=store_id)).settings.fbm_location_id
+        imported = await import_opening_stock(
+            uow.session, store_id=store_id, location_id=location_id
+        )
     for item, reason in imported.skipped:
         context.run.skip(item, reason)
     context.run.message += f"; opening stock received for {imported.received} products"

@@ -11,36 +11,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon.errors import MalformedPayloadError
 from skuport.domain.amazon.orders import get_order
-from skuport.domain.clock import Clock
 from skuport.domain.errors import DomainError, NotFound
-from skuport.domain.events import EventBus
-from skuport.domain.inventory.events import publish_availability_changes
 from skuport.domain.inventory.sales.models import SaleStatus
 from skuport.domain.inventory.sales.service import get_sale
 from skuport.domain.inventory.sales.voiding import void_sale
 from skuport.domain.jobs import RunRecorder
-from skuport.domain.orders.attention import announce, clear_order
+from skuport.domain.orders.attention import clear_order
 from skuport.domain.orders.cancellation import drop_pending
 from skuport.domain.orders.capture import OrderSkipped, SkipReason
 from skuport.domain.orders.events import OrdersDownloaded
 from skuport.domain.orders.models import (
     AttentionItem,
     LogState,
-    Notification,
     OrderLogEntry,
     PendingOrder,
 )
+from skuport.domain.orders.outcomes import Outcome, flag_and_notify
 from skuport.domain.orders.processing import process_orders
-from skuport.domain.orders.service import (
-    Outcome,
-    Sessions,
-    flag_and_notify,
-    handle_order,
-    record_skip,
-)
+from skuport.domain.orders.service import handle_order, record_skip
 from skuport.domain.orders.source import INCLUDED
 from skuport.domain.stores.models import Consolidation, Store
 from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +41,10 @@ log = logging.getLogger(__name__)
 
 
 async def process_pending_orders(
-    *,
-    sessions: Sessions,
-    bus: EventBus,
-    clock: Clock,
-    store_id: int,
-    run: RunRecorder | None = None,
+    *, units: UnitsOfWork, store_id: int, run: RunRecorder | None = None
 ) -> int:
     """Turn the store's pending orders into sales now; returns how many orders were processed."""
-    async with sessions() as session:
+    async with units.reading() as session:
         store = await get_store(session, store_id=store_id)
         ids = list(
             await session.scalars(
@@ -71,57 +58,60 @@ async def process_pending_orders(
     for batch in batches:
         if not batch:
             continue
-        notes: list[Notification] = []
-        now = clock.now()
         try:
-            async with sessions() as session:
-                async with session.begin():
-                    pending = list(
-                        await session.scalars(
-                            select(PendingOrder).where(PendingOrder.id.in_(batch))
-                        )
+            async with units() as uow:
+                pending = list(
+                    await uow.session.scalars(
+                        select(PendingOrder).where(PendingOrder.id.in_(batch))
                     )
-                    await process_orders(session, store=store, pending=pending, now=now)
-                    for order in pending:
-                        await clear_order(
-                            session, store_id=store_id, amazon_order_id=order.amazon_order_id
-                        )
-                await publish_availability_changes(session, bus=bus)
+                )
+                await process_orders(uow.session, store=store, pending=pending, now=uow.now())
+                for order in pending:
+                    await clear_order(
+                        uow.session, store_id=store_id, amazon_order_id=order.amazon_order_id
+                    )
             done += len(batch)
             if run is not None:
                 run.processed += len(batch)
         except (DomainError, OrderSkipped) as exc:
             # The orders stay pending (stock allocated) and wait in the attention queue.
-            detail = getattr(exc, "detail", None) or str(exc)
-            async with sessions() as session, session.begin():
-                for order in await session.scalars(
-                    select(PendingOrder).where(PendingOrder.id.in_(batch))
-                ):
-                    await flag_and_notify(
-                        session,
-                        store=store,
-                        order_id=order.amazon_order_id,
-                        marketplace_id=order.marketplace_id,
-                        stage="processing",
-                        reason=SkipReason.PROCESSING_FAILED,
-                        detail=detail,
-                        now=now,
-                        notes=notes,
-                    )
-                    if run is not None:
-                        run.skip(order.amazon_order_id, f"processing_failed: {detail}")
-        await announce(bus, notes)
+            await _flag_unprocessed(units, store=store, batch=batch, exc=exc, run=run)
     return done
+
+
+async def _flag_unprocessed(
+    units: UnitsOfWork,
+    *,
+    store: Store,
+    batch: list[int],
+    exc: DomainError | OrderSkipped,
+    run: RunRecorder | None,
+) -> None:
+    detail = getattr(exc, "detail", None) or str(exc)
+    async with units() as uow:
+        for order in await uow.session.scalars(
+            select(PendingOrder).where(PendingOrder.id.in_(batch))
+        ):
+            await flag_and_notify(
+                uow.session,
+                store=store,
+                order_id=order.amazon_order_id,
+                marketplace_id=order.marketplace_id,
+                stage="processing",
+                reason=SkipReason.PROCESSING_FAILED,
+                detail=detail,
+                now=uow.now(),
+            )
+            if run is not None:
+                run.skip(order.amazon_order_id, f"processing_failed: {detail}")
 
 
 # --- the attention queue, the log (BX-3, LG-2, LG-3) -----------------------------------------
 
 
-async def retry_attention_item(
-    *, sessions: Sessions, gateway: Any, bus: EventBus, clock: Clock, item_id: int
-) -> Outcome:
-    """BX-3: try a queued order again, as Amazon has it now."""
-    async with sessions() as session:
+async def retry_attention_item(*, units: UnitsOfWork, gateway: Any, item_id: int) -> Outcome:
+    """BX-3: try a queued order again, as Amazon has it now (asked with no transaction open)."""
+    async with units.reading() as session:
         item = await session.get(AttentionItem, item_id)
         if item is None:
             raise NotFound("id", f"no attention item with id {item_id}")
@@ -133,78 +123,55 @@ async def retry_attention_item(
             )
         )
     if item.stage == "processing" and pending is not None:
-        processed = await _process_one(
-            sessions, bus=bus, clock=clock, store=store, pending_id=pending
-        )
-        return processed
+        return await _process_one(units, store=store, pending_id=pending)
     try:
         order = await get_order(
             gateway.client_for(store), item.amazon_order_id, included_data=INCLUDED
         )
     except MalformedPayloadError as error:
+        skip = OrderSkipped(SkipReason.BAD_DATA, error.problem)
         return await record_skip(
-            sessions=sessions,
-            bus=bus,
-            store=store,
-            order_id=item.amazon_order_id,
-            order=None,
-            skip=OrderSkipped(SkipReason.BAD_DATA, error.problem),
-            now=clock.now(),
+            units=units, store=store, order_id=item.amazon_order_id, order=None, skip=skip
         )
     try:
-        outcome = await handle_order(
-            sessions=sessions, gateway=gateway, bus=bus, store=store, order=order, now=clock.now()
-        )
+        outcome = await handle_order(units=units, gateway=gateway, store=store, order=order)
     except Exception as exc:
         # The retry itself must not fail the request: the item stays queued with the reason.
         log.exception("retrying order %s failed", order.order_id)
         skip = OrderSkipped(SkipReason.UNEXPECTED_ERROR, f"{type(exc).__name__}: {exc}")
         outcome = await record_skip(
-            sessions=sessions,
-            bus=bus,
-            store=store,
-            order_id=order.order_id,
-            order=order,
-            skip=skip,
-            now=clock.now(),
+            units=units, store=store, order_id=order.order_id, order=order, skip=skip
         )
-    if outcome.kind == "skipped" and outcome.reason == SkipReason.ALREADY_CAPTURED:
-        async with sessions() as session, session.begin():
-            await clear_order(session, store_id=store.id, amazon_order_id=order.order_id)
-    await bus.publish(OrdersDownloaded(store.id))
+    async with units() as uow:
+        if outcome.kind == "skipped" and outcome.reason == SkipReason.ALREADY_CAPTURED:
+            await clear_order(uow.session, store_id=store.id, amazon_order_id=order.order_id)
+        uow.record(OrdersDownloaded(store.id))
     return outcome
 
 
-async def _process_one(
-    sessions: Sessions, *, bus: EventBus, clock: Clock, store: Store, pending_id: int
-) -> Outcome:
-    notes: list[Notification] = []
-    async with sessions() as session:
+async def _process_one(units: UnitsOfWork, *, store: Store, pending_id: int) -> Outcome:
+    async with units.reading() as session:
         pending = await session.get(PendingOrder, pending_id)
         assert pending is not None
         order_id = pending.amazon_order_id
     try:
-        async with sessions() as session:
-            async with session.begin():
-                pending = await session.get(PendingOrder, pending_id)
-                await process_orders(session, store=store, pending=[pending], now=clock.now())  # type: ignore[list-item]
-                await clear_order(session, store_id=store.id, amazon_order_id=order_id)
-            await publish_availability_changes(session, bus=bus)
+        async with units() as uow:
+            pending = await uow.session.get(PendingOrder, pending_id)
+            await process_orders(uow.session, store=store, pending=[pending], now=uow.now())  # type: ignore[list-item]
+            await clear_order(uow.session, store_id=store.id, amazon_order_id=order_id)
     except (DomainError, OrderSkipped) as exc:
         detail = getattr(exc, "detail", None) or str(exc)
-        async with sessions() as session, session.begin():
+        async with units() as uow:
             await flag_and_notify(
-                session,
+                uow.session,
                 store=store,
                 order_id=order_id,
                 marketplace_id="",
                 stage="processing",
                 reason=SkipReason.PROCESSING_FAILED,
                 detail=detail,
-                now=clock.now(),
-                notes=notes,
+                now=uow.now(),
             )
-        await announce(bus, notes)
         return Outcome("skipped", SkipReason.PROCESSING_FAILED, detail)
     return Outcome("processed")
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.events import EventBus
 from skuport.domain.orders.events import NotificationPosted
 from skuport.domain.orders.models import AttentionItem, Notification
+from skuport.domain.unit_of_work import record
 
 
 async def flag_order(
@@ -66,18 +66,12 @@ async def clear_order(session: AsyncSession, *, store_id: int, amazon_order_id: 
 async def post_notification(
     session: AsyncSession, *, store_id: int | None, kind: str, message: str, now: datetime
 ) -> Notification:
-    """Save a notification; publish it with `announce` once the transaction has committed."""
+    """Save a notification; subscribers hear of it (BX-4) once the unit of work commits."""
     note = Notification(store_id=store_id, kind=kind, message=message, created_at=now)
     session.add(note)
     await session.flush()
+    record(session, NotificationPosted(note.id, note.store_id, note.kind, note.message))
     return note
-
-
-async def announce(bus: EventBus, notes: list[Notification]) -> None:
-    """BX-4: tell subscribers about committed notifications."""
-    for note in notes:
-        await bus.publish(NotificationPosted(note.id, note.store_id, note.kind, note.message))
-    notes.clear()
 
 
 def notifications_query(*, unread_only: bool = False, store_id: int | None = None):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.jobs import DailyAt, Every, JobContext, JobSpec, JobTarget
 from skuport.domain.orders.actions import process_pending_orders
-from skuport.domain.orders.service import download_orders
+from skuport.domain.orders.download import download_orders
 from skuport.domain.stores.models import Consolidation, Store, StoreStatus
 
 
@@ -48,10 +48,8 @@ async def run_download(context: JobContext) -> None:
     """Download the target store's changed orders since its watermark."""
     assert context.target is not None
     await download_orders(
-        sessions=context.sessions,
+        units=context.units,
         gateway=context.services["amazon"],
-        clock=context.clock,
-        bus=context.bus,
         store_id=int(context.target.key),
         run=context.run,
     )
@@ -61,9 +59,7 @@ async def run_consolidation(context: JobContext) -> None:
     """Process the target store's pending orders into the day's sale (PR-1, DAILY)."""
     assert context.target is not None
     done = await process_pending_orders(
-        sessions=context.sessions,
-        bus=context.bus,
-        clock=context.clock,
+        units=context.units,
         store_id=int(context.target.key),
         run=context.run,
     )
@@ -106,10 +102,8 @@ def load_job(*, start: datetime, end: datetime | None, route: str | None) -> Job
     async def run_load(context: JobContext) -> None:
         assert context.target is not None
         await download_orders(
-            sessions=context.sessions,
+            units=context.units,
             gateway=context.services["amazon"],
-            clock=context.clock,
-            bus=context.bus,
             store_id=int(context.target.key),
             run=context.run,
             start=start,

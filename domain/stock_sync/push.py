@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from skuport.domain.amazon import feeds, listings
 from skuport.domain.amazon.client import SpApiClient
 from skuport.domain.amazon.errors import AmazonError, ReauthoriseStoreError
-from skuport.domain.clock import Clock
 from skuport.domain.jobs import RunRecorder
 from skuport.domain.stock_sync.models import PushedQuantity
 from skuport.domain.stock_sync.quantities import WantedQuantity, chunks, wanted_quantities
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import Store, StoreSettings
+from skuport.domain.unit_of_work import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +51,12 @@ class PushResult:
     skipped_reason: str = ""
 
 
-async def _record(
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    store_id: int,
-    sent: Sequence[WantedQuantity],
-    clock: Clock,
-) -> None:
+async def _record(units: UnitsOfWork, *, store_id: int, sent: Sequence[WantedQuantity]) -> None:
     """Remember what Amazon accepted, so the same quantity is not sent again (SY-3)."""
     if not sent:
         return
-    now = clock.now()
-    async with sessions() as session, session.begin():
+    async with units() as uow:
+        session, now = uow.session, uow.now()
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = insert(PushedQuantity)
@@ -251,16 +245,19 @@ async def send_quantities(
 
 async def push_store(
     *,
-    sessions: async_sessionmaker[AsyncSession],
+    units: UnitsOfWork,
     gateway: AmazonGateway,
-    clock: Clock,
     store_id: int,
     product_ids: Collection[int] | None = None,
     run: RunRecorder | None = None,
 ) -> PushResult:
-    """SY-1 … SY-3: send the store's changed FBM quantities (of `product_ids`, or of all)."""
+    """SY-1 … SY-3: send the store's changed FBM quantities (of `product_ids`, or of all).
+
+    Amazon is sent the quantities with no transaction open; what it accepted is then saved in
+    a short unit of work.
+    """
     result = PushResult(store_id=store_id)
-    async with sessions() as session:
+    async with units.reading() as session:
         store = await session.get(Store, store_id)
         if store is None:
             result.skipped_reason = "the store no longer exists"
@@ -277,7 +274,7 @@ async def push_store(
         await run.progress(f"sending {len(changed)} changed quantities of {store.name}")
     sleep = gateway.sleep or asyncio.sleep
     accepted = await send_quantities(client, changed, result, sleep=sleep)
-    await _record(sessions, store_id=store_id, sent=accepted, clock=clock)
+    await _record(units, store_id=store_id, sent=accepted)
     result.sent = len(accepted)
     result.failed = len(changed) - len(accepted)
     if run is not None:

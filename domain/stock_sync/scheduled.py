@@ -64,9 +64,8 @@ async def run_stock_push(context: JobContext) -> None:
 
 async def _push_one(context: JobContext, store_id: int) -> PushResult:
     return await push_store(
-        sessions=context.sessions,
+        units=context.units,
         gateway=context.services["amazon"],
-        clock=context.clock,
         store_id=store_id,
         run=context.run,
     )
@@ -82,9 +81,8 @@ async def run_pending_stock_changes(context: JobContext) -> None:
             try:
                 results.append(
                     await push_store(
-                        sessions=context.sessions,
+                        units=context.units,
                         gateway=context.services["amazon"],
-                        clock=context.clock,
                         store_id=store_id,
                         product_ids=None if everything else product_ids,
                         run=context.run,
@@ -101,12 +99,7 @@ async def run_pending_stock_changes(context: JobContext) -> None:
 
 async def run_confirm_shipments(context: JobContext) -> None:
     """FU-1: confirm due shipments to Amazon, retrying the ones that failed."""
-    outcome = await confirm_due_shipments(
-        sessions=context.sessions,
-        gateway=context.services["amazon"],
-        clock=context.clock,
-        bus=context.bus,
-    )
+    outcome = await confirm_due_shipments(units=context.units, gateway=context.services["amazon"])
     context.run.processed += outcome.confirmed
     context.run.skipped += outcome.failed
     for item, reason in outcome.errors:

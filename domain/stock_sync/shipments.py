@@ -12,23 +12,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon import orders, orders_v0
 from skuport.domain.amazon.errors import AmazonError, ReauthoriseStoreError
-from skuport.domain.clock import Clock
-from skuport.domain.events import EventBus
 from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment
-from skuport.domain.orders.events import NotificationPosted
+from skuport.domain.orders.attention import post_notification
 from skuport.domain.orders.models import (
     LogState,
-    Notification,
     OrderFulfilment,
     OrderLogEntry,
     ShipmentConfirmation,
 )
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import Consolidation, Store, StoreSettings
+from skuport.domain.unit_of_work import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +118,12 @@ async def _package(
     )
 
 
-async def confirm_entry(
-    *,
-    sessions: async_sessionmaker[AsyncSession],
-    gateway: AmazonGateway,
-    clock: Clock,
-    bus: EventBus | None,
-    log_entry_id: int,
-) -> bool:
-    """Confirm one entry's shipment to Amazon; True when Amazon accepted it."""
-    async with sessions() as session:
+async def confirm_entry(*, units: UnitsOfWork, gateway: AmazonGateway, log_entry_id: int) -> bool:
+    """Confirm one entry's shipment to Amazon; True when Amazon accepted it.
+
+    Amazon is asked with no transaction open; the answer is saved in a short unit of work.
+    """
+    async with units.reading() as session:
         entry = await session.get(OrderLogEntry, log_entry_id)
         if entry is None or entry.sale_id is None:
             return False
@@ -160,9 +154,8 @@ async def confirm_entry(
         error = str(exc) or type(exc).__name__
         if isinstance(exc, ReauthoriseStoreError):
             error = f"re-authorise the store: {error}"
-    notification: Notification | None = None
-    async with sessions() as session, session.begin():
-        entry = await session.get_one(OrderLogEntry, log_entry_id)
+    async with units() as uow:
+        entry = await uow.session.get_one(OrderLogEntry, log_entry_id)
         if not error:
             entry.shipment_confirmation = ShipmentConfirmation.CONFIRMED
             entry.shipment_error = ""
@@ -171,52 +164,37 @@ async def confirm_entry(
             entry.shipment_attempts += 1
             entry.shipment_error = error[:2000]
             if entry.shipment_attempts in (1, MAX_AUTOMATIC_ATTEMPTS):
-                notification = _notify(session, entry, error, clock.now())
+                await _notify(uow.session, entry, error, uow.now())
         if not error:
             entry.shipment_attempts += 1
-    if notification is not None and bus is not None:
-        await bus.publish(
-            NotificationPosted(
-                notification_id=notification.id,
-                store_id=notification.store_id,
-                kind=notification.kind,
-                message=notification.message,
-            )
-        )
     if error:
         log.warning("shipment confirmation of log entry %s failed: %s", log_entry_id, error)
     return not error
 
 
-def _notify(session: AsyncSession, entry: OrderLogEntry, error: str, now: datetime) -> Notification:
+async def _notify(session: AsyncSession, entry: OrderLogEntry, error: str, now: datetime) -> None:
     given_up = entry.shipment_attempts >= MAX_AUTOMATIC_ATTEMPTS
     suffix = "; no more automatic retries, retry it by hand" if given_up else "; it will be retried"
-    notification = Notification(
+    await post_notification(
+        session,
         store_id=entry.store_id,
         kind=NOTIFICATION_KIND,
         message=(
             f"Amazon order {entry.amazon_order_id}: the shipment could not be confirmed "
             f"(attempt {entry.shipment_attempts}): {error}{suffix}"
         ),
-        created_at=now,
+        now=now,
     )
-    session.add(notification)
-    return notification
 
 
 async def confirm_due_shipments(
-    *,
-    sessions: async_sessionmaker[AsyncSession],
-    gateway: AmazonGateway,
-    clock: Clock,
-    bus: EventBus | None = None,
-    store_id: int | None = None,
+    *, units: UnitsOfWork, gateway: AmazonGateway, store_id: int | None = None
 ) -> ConfirmOutcome:
     """Mark newly shipped entries due, then confirm every WAITING and retryable FAILED one."""
     outcome = ConfirmOutcome()
-    async with sessions() as session, session.begin():
-        outcome.marked = await mark_due(session, store_id=store_id)
-    async with sessions() as session:
+    async with units() as uow:
+        outcome.marked = await mark_due(uow.session, store_id=store_id)
+    async with units.reading() as session:
         statement = (
             select(OrderLogEntry.id, OrderLogEntry.amazon_order_id)
             .where(
@@ -233,14 +211,12 @@ async def confirm_due_shipments(
             statement = statement.where(OrderLogEntry.store_id == store_id)
         due = list((await session.execute(statement)).all())
     for entry_id, order_id in due:
-        confirmed = await confirm_entry(
-            sessions=sessions, gateway=gateway, clock=clock, bus=bus, log_entry_id=entry_id
-        )
+        confirmed = await confirm_entry(units=units, gateway=gateway, log_entry_id=entry_id)
         if confirmed:
             outcome.confirmed += 1
         else:
             outcome.failed += 1
-            async with sessions() as session:
+            async with units.reading() as session:
                 reason = await session.scalar(
                     select(OrderLogEntry.shipment_error).where(OrderLogEntry.id == entry_id)
                 )

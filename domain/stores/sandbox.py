@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import ConnectionFailed, InvalidValue
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import Region, Store
 from skuport.domain.stores.service import StoreConnection, connect_store
+from skuport.domain.unit_of_work import UnitsOfWork
 
 
 @dataclass(frozen=True)
@@ -52,15 +51,10 @@ async def sandbox_sellers(gateway: AmazonGateway, *, url: str) -> list[SandboxSe
 
 
 async def connect_sandbox_store(
-    session: AsyncSession,
-    *,
-    gateway: AmazonGateway,
-    url: str,
-    seller_id: str,
-    name: str | None,
-    now: datetime,
+    units: UnitsOfWork, *, gateway: AmazonGateway, url: str, seller_id: str, name: str | None
 ) -> Store:
-    """Connect a sandbox seller as a store, exactly as a real one is connected."""
+    """Connect a sandbox seller as a store, exactly as a real one is connected (the sandbox and
+    Amazon are asked with no transaction open)."""
     sellers = {s.seller_id: s for s in await sandbox_sellers(gateway, url=url)}
     seller = sellers.get(seller_id)
     if seller is None:
@@ -76,4 +70,4 @@ async def connect_sandbox_store(
         api_endpoint=base,
         token_url=f"{base}/auth/o2/token",
     )
-    return await connect_store(session, gateway=gateway, connection=connection, now=now)
+    return await connect_store(units, gateway=gateway, connection=connection)

@@ -21,6 +21,7 @@ from skuport.domain.errors import (
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.marketplaces import DEFAULT_TIMEZONES
 from skuport.domain.stores.models import Marketplace, Region, Store, StoreMarketplace, StoreSettings
+from skuport.domain.unit_of_work import UnitsOfWork
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,9 @@ async def discover_marketplaces(
         await client.aclose()
 
 
-async def connect_store(
-    session: AsyncSession, *, gateway: AmazonGateway, connection: StoreConnection, now: datetime
-) -> Store:
-    """Test the connection, discover marketplaces, then save the store with default settings."""
-    name = _required(connection.name, "name", "a store name")
-    await _check_name_free(session, name)
+def _connection_credentials(connection: StoreConnection, name: str) -> StoreCredentials:
     region = Region(connection.region)
-    credentials = StoreCredentials(
+    return StoreCredentials(
         store_id=name,
         client_id=_required(connection.lwa_client_id, "lwa_client_id", "the LWA client id"),
         client_secret=_required(
@@ -116,7 +112,44 @@ async def connect_store(
         endpoint=_url(connection.api_endpoint, PRODUCTION_ENDPOINTS[region], "api_endpoint"),
         token_url=_url(connection.token_url, LWA_TOKEN_URL, "token_url"),
     )
+
+
+async def connect_store(
+    units: UnitsOfWork, *, gateway: AmazonGateway, connection: StoreConnection
+) -> Store:
+    """Test the connection, discover marketplaces, then save the store with default settings.
+
+    Amazon is asked with no transaction open (on SQLite a transaction holds the write lock):
+    the name is checked in a short read before, and again in the short unit of work that saves.
+    """
+    name = _required(connection.name, "name", "a store name")
+    credentials = _connection_credentials(connection, name)
+    async with units.reading() as session:
+        await _check_name_free(session, name)
     participations = await discover_marketplaces(gateway, credentials)
+    async with units() as uow:
+        await _check_name_free(uow.session, name)  # another admin may have taken it meanwhile
+        store = await _save_store(
+            uow.session,
+            gateway=gateway,
+            connection=connection,
+            credentials=credentials,
+            participations=participations,
+            now=uow.now(),
+        )
+    return store
+
+
+async def _save_store(
+    session: AsyncSession,
+    *,
+    gateway: AmazonGateway,
+    connection: StoreConnection,
+    credentials: StoreCredentials,
+    participations: list[MarketplaceParticipation],
+    now: datetime,
+) -> Store:
+    region = Region(connection.region)
     known = {m.id: m for m in (await session.scalars(select(Marketplace))).all()}
     ours = [
         p
@@ -130,9 +163,9 @@ async def connect_store(
         )
     shop_name = (connection.shop_representative_name or "").strip()
     store = Store(
-        name=name,
+        name=credentials.store_id,
         shop_representative_name=shop_name
-        or next((p.store_name for p in ours if p.store_name), name),
+        or next((p.store_name for p in ours if p.store_name), credentials.store_id),
         region=region,
         selling_partner_id=credentials.selling_partner_id,
         lwa_client_id=credentials.client_id,
@@ -175,7 +208,7 @@ async def rename_store(
 
 
 async def reauthorise_store(
-    session: AsyncSession,
+    units: UnitsOfWork,
     *,
     gateway: AmazonGateway,
     store_id: int,
@@ -185,8 +218,12 @@ async def reauthorise_store(
     api_endpoint: str | None = None,
     token_url: str | None = None,
 ) -> Store:
-    """Replace the store's credentials (and endpoints) after testing them against Amazon."""
-    store = await get_store(session, store_id=store_id)
+    """Replace the store's credentials (and endpoints) after testing them against Amazon.
+
+    Amazon is asked between two short units of work, never inside one.
+    """
+    async with units.reading() as session:
+        store = await get_store(session, store_id=store_id)
     credentials = StoreCredentials(
         store_id=str(store.id),
         client_id=_required(lwa_client_id, "lwa_client_id", "the LWA client id"),
@@ -198,12 +235,14 @@ async def reauthorise_store(
         token_url=_url(token_url, store.token_url, "token_url"),
     )
     await discover_marketplaces(gateway, credentials)
-    store.lwa_client_id = credentials.client_id
-    store.lwa_client_secret_encrypted = gateway.box.encrypt(credentials.client_secret)
-    store.refresh_token_encrypted = gateway.box.encrypt(credentials.refresh_token)
-    store.api_endpoint = credentials.api_endpoint
-    store.token_url = credentials.token_url
-    await session.flush()
+    async with units() as uow:
+        store = await get_store(uow.session, store_id=store_id)
+        store.lwa_client_id = credentials.client_id
+        store.lwa_client_secret_encrypted = gateway.box.encrypt(credentials.client_secret)
+        store.refresh_token_encrypted = gateway.box.encrypt(credentials.refresh_token)
+        store.api_endpoint = credentials.api_endpoint
+        store.token_url = credentials.token_url
+        await uow.session.flush()
     await gateway.forget(store.id)
     return store
 

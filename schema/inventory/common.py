@@ -10,7 +10,6 @@ from typing import Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.reference.service import Address as DomainAddress
 from skuport.schema import ids
 from skuport.schema.context import Info
@@ -27,17 +26,17 @@ def to_int(value: strawberry.ID | None) -> int | None:
 
 @asynccontextmanager
 async def unit_of_work(info: Info) -> AsyncIterator[AsyncSession]:
-    """One transaction: committed when the block ends, then availability changes (IN-8) are
-    published; rolled back as a whole when a refusal is raised."""
-    services = info.context.services
-    async with publishing_transaction(services.sessions, bus=services.bus) as session:
-        yield session
+    """The session of one unit of work (`services.units`): committed when the block ends, then
+    availability changes (IN-8) are published; rolled back as a whole when a refusal is raised.
+    Back-office services read the time from its clock (`now_of(session)`)."""
+    async with info.context.services.units() as uow:
+        yield uow.session
 
 
 @asynccontextmanager
 async def reading(info: Info) -> AsyncIterator[AsyncSession]:
     """A session for queries."""
-    async with info.context.services.sessions() as session:
+    async with info.context.services.units.reading() as session:
         yield session
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from skuport.domain.inventory.events import publishing_transaction
 from skuport.domain.inventory.stock.service import create_location, receive_stock
 from skuport.domain.listings.models import CatalogEntry, CatalogStatus, Fulfilment
 from skuport.domain.orders.events import OrdersDownloaded
@@ -115,10 +114,13 @@ async def location(sessions, name: str = "Main") -> int:
 
 async def receive(app, sessions, items: dict[int, int], location_id: int) -> None:
     """Stock arrives; the committed change is published as IN-8 events."""
-    async with publishing_transaction(sessions, bus=app.state.services.bus) as session:
+    async with app.state.services.units() as uow:
         for product_id, quantity in items.items():
             await receive_stock(
-                session, product_id=product_id, location_id=location_id, quantity=Decimal(quantity)
+                uow.session,
+                product_id=product_id,
+                location_id=location_id,
+                quantity=Decimal(quantity),
             )
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import DomainError, InvalidState
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.reference.models import (
@@ -55,6 +54,7 @@ from skuport.domain.inventory.sales.stages import Stage, check_shipment, stages_
 from skuport.domain.inventory.stock.ledger import figures_for, lock_products
 from skuport.domain.inventory.stock.models import Location
 from skuport.domain.inventory.values import optional_text
+from skuport.domain.unit_of_work import now_of
 
 __all__ = [
     "PaymentRequest",
@@ -131,7 +131,7 @@ async def process_sales(session: AsyncSession, requests: Sequence[SaleRequest]) 
     pickable = {pair: figure.unpicked_on_hand for pair, figure in figures.items()}
     for plan in picking:
         _pick(plan, pickable)
-    await write_plans(session, plans, now=utcnow())
+    await write_plans(session, plans, now=now_of(session))
     return results
 
 

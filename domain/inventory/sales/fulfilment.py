@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import InsufficientStock, InvalidState
 from skuport.domain.inventory.sales.holdings import sale_holdings
 from skuport.domain.inventory.sales.models import Sale, SaleStatus, Shipment, StageStatus
@@ -29,6 +28,7 @@ from skuport.domain.inventory.sales.stages import (
 )
 from skuport.domain.inventory.stock.ledger import figures_for, lock_products, record_movements
 from skuport.domain.inventory.stock.models import MovementKind
+from skuport.domain.unit_of_work import now_of
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ async def ship_sale(
         sale_id=sale.id,
         carrier=carrier,
         tracking_number=tracking_number,
-        shipped_at=shipped_at or utcnow(),
+        shipped_at=shipped_at or now_of(session),
     )
     sale.shipments.append(shipment)
     sale.ship_status = StageStatus.AUTHORISED

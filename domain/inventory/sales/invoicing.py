@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.records import load, remember_locked
 from skuport.domain.inventory.reference.models import AccountKind
@@ -24,6 +23,7 @@ from skuport.domain.inventory.sales.models import (
 )
 from skuport.domain.inventory.sales.service import LineDraft, get_sale
 from skuport.domain.inventory.values import decimal_value, optional_text
+from skuport.domain.unit_of_work import now_of
 
 
 async def invoice_sale(
@@ -43,7 +43,7 @@ async def invoice_sale(
     invoice = Invoice(
         sale_id=sale.id,
         status=status,
-        invoice_date=invoice_date or utcnow(),
+        invoice_date=invoice_date or now_of(session),
         currency=sale.currency,
         **invoice_amounts(sale.lines),
         payments=[],
@@ -152,7 +152,7 @@ async def record_payment(
         invoice_id=invoice.id,
         account_id=account_id,
         amount=amount,
-        paid_at=paid_at or utcnow(),
+        paid_at=paid_at or now_of(session),
         reference=reference,
     )
     session.add(payment)

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.inventory.sales.models import Invoice, Payment
+from skuport.domain.unit_of_work import now_of
 
 
 def _refund_reference(payment: Payment, reason: str) -> str:
@@ -40,7 +40,7 @@ async def refund_payment(
         invoice_id=invoice.id,
         account_id=payment.account_id,
         amount=-payment.amount,
-        paid_at=refunded_at or utcnow(),
+        paid_at=refunded_at or now_of(session),
         reference=_refund_reference(payment, reason),
         refund_of_id=payment.id,
     )
@@ -58,7 +58,7 @@ async def refund_payments(
     refunded_at: datetime | None = None,
 ) -> Decimal:
     """Reverse every payment of the (locked) invoice not reversed yet; returns the amount."""
-    at = refunded_at or utcnow()
+    at = refunded_at or now_of(session)
     total = Decimal("0.00")
     for payment in list(invoice.payments):
         total += await refund_payment(

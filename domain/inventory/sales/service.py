@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
@@ -29,6 +28,7 @@ from skuport.domain.inventory.sales.stages import stock_movement
 from skuport.domain.inventory.stock.ledger import record_movements
 from skuport.domain.inventory.stock.models import Location, MovementKind
 from skuport.domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.unit_of_work import now_of
 
 
 @dataclass
@@ -317,7 +317,7 @@ async def prepare_sale(
         sales_rep=optional_text(sales_rep, field="sales_rep"),
         revenue_account_id=revenue_account_id,
         reference=optional_text(reference, field="reference"),
-        ordered_at=ordered_at or utcnow(),
+        ordered_at=ordered_at or now_of(session),
         billing_name=optional_text(billing_name, field="billing_name") or customer.name,
         shipping_address=(
             shipping_address.as_dict() if shipping_address else dict(customer.shipping_address)

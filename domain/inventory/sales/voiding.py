@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.purchasing.service import cancel_drop_ship_orders
 from skuport.domain.inventory.sales.holdings import sale_holdings
@@ -23,6 +22,7 @@ from skuport.domain.inventory.sales.service import get_sale
 from skuport.domain.inventory.stock.ledger import lock_products, record_movement, record_movements
 from skuport.domain.inventory.stock.models import MovementKind
 from skuport.domain.inventory.values import optional_text
+from skuport.domain.unit_of_work import now_of
 
 
 async def void_sale(
@@ -82,7 +82,7 @@ async def void_sale(
         invoice.status = InvoiceStatus.VOIDED
     await cancel_drop_ship_orders(session, sale_id=sale.id)
     sale.status = SaleStatus.VOIDED
-    sale.voided_at = utcnow()
+    sale.voided_at = now_of(session)
     sale.void_reason = reason
     await session.flush()
     return sale

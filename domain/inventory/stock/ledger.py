@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Integer, TextClause, column, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.db.base import utcnow
 from skuport.domain.inventory.events import note_availability_change
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.inventory.stock.models import MovementKind, StockCheckpoint, StockMovement
+from skuport.domain.unit_of_work import now_of
 
 ZERO = Decimal(0)
 
@@ -146,7 +146,7 @@ async def _read_figures(
                         "on_hand": result[(product_id, location_id)].on_hand,
                         "allocated": result[(product_id, location_id)].allocated,
                         "picked": result[(product_id, location_id)].picked,
-                        "created_at": utcnow(),
+                        "created_at": now_of(session),
                     }
                     for (product_id, location_id), last in due
                 ],
@@ -244,7 +244,7 @@ async def record_movements(
     and any of the deltas (`on_hand`, `allocated`, `picked`), `sale_id`, `sale_line_id`,
     `reason`, and its own `kind` when it differs from `kind`. Like `record_movement`, it notes
     availability changes."""
-    now = utcnow()
+    now = now_of(session)
     rows = []
     for movement in movements:
         on_hand = movement.get("on_hand", ZERO)

@@ -7,18 +7,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from skuport.domain.clock import SystemClock
 from skuport.domain.db import transaction
 from skuport.domain.events import EventBus
 from skuport.domain.inventory.events import (
     AvailabilityChanged,
     publish_availability_changes,
-    publishing_transaction,
 )
 from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
 from skuport.domain.inventory.sales.lines import ProductLine
 from skuport.domain.inventory.sales.service import create_sale
 from skuport.domain.inventory.sales.voiding import void_sale
 from skuport.domain.inventory.stock.service import receive_stock
+from skuport.domain.unit_of_work import UnitsOfWork
 from tests.domain.inventory.conftest import Shop, stock_product
 
 
@@ -99,11 +100,13 @@ async def test_in8_shipping_publishes_nothing_but_voiding_a_shipped_sale_does(
     assert voided == [AvailabilityChanged(product.id, shop.warehouse.id, Decimal(5))]
 
 
-async def test_in8_a_publishing_transaction_publishes_only_what_it_committed(
+async def test_in8_a_unit_of_work_publishes_only_what_it_committed(
     sessions: async_sessionmaker[AsyncSession], shop: Shop
 ):
     bus, seen = _recording_bus()
-    async with publishing_transaction(sessions, bus=bus) as session:
+    units = UnitsOfWork(sessions, clock=SystemClock(), bus=bus)
+    async with units() as uow:
+        session = uow.session
         product = await stock_product(session, shop, "P1")
         await receive_stock(
             session, product_id=product.id, location_id=shop.warehouse.id, quantity=Decimal(4)
@@ -111,9 +114,12 @@ async def test_in8_a_publishing_transaction_publishes_only_what_it_committed(
         assert seen == []  # nothing before the commit
 
     with pytest.raises(RuntimeError):
-        async with publishing_transaction(sessions, bus=bus) as session:
+        async with units() as uow:
             await receive_stock(
-                session, product_id=product.id, location_id=shop.warehouse.id, quantity=Decimal(1)
+                uow.session,
+                product_id=product.id,
+                location_id=shop.warehouse.id,
+                quantity=Decimal(1),
             )
             raise RuntimeError("the request failed after the receipt")
 

@@ -1,0 +1,155 @@
+"""OR-1: download a window of changed orders from Amazon and apply them; move the watermark."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
+from skuport.domain.amazon.orders import FulfillmentStatus, get_order
+from skuport.domain.jobs import RunRecorder
+from skuport.domain.orders.capture import CAPTURED_WHEN
+from skuport.domain.orders.events import OrdersDownloaded
+from skuport.domain.orders.models import OrderLogEntry, OrderWatermark
+from skuport.domain.orders.service import apply_fetched
+from skuport.domain.orders.source import (
+    INCLUDED,
+    NEWEST_ALLOWED,
+    REPORT_ROUTE_AFTER,
+    Fetched,
+    report_window,
+    search_window,
+)
+from skuport.domain.stores.models import Store
+from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import UnitsOfWork
+
+log = logging.getLogger(__name__)
+
+# Amazon may stamp an order's last-updated time a little after the change became visible, and
+# two servers' clocks differ: every window starts this much before the last one ended (OR-1).
+OVERLAP = timedelta(minutes=10)
+FIRST_LOOK_BACK = timedelta(days=1)
+# Orders still to be shipped need the street address and buyer the report lacks; getOrder has
+# its own bucket (0.5/s, burst 30), so a backlog of unshipped orders costs minutes, not hours.
+TO_SHIP = frozenset({FulfillmentStatus.UNSHIPPED, FulfillmentStatus.PARTIALLY_SHIPPED})
+
+
+async def download_orders(
+    *,
+    units: UnitsOfWork,
+    gateway: Any,
+    store_id: int,
+    run: RunRecorder,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    route: str | None = None,
+) -> None:
+    """OR-1: read a window of changed orders and apply each; scheduled runs move the watermark.
+
+    Amazon is read with no transaction open; the orders are then applied in short units of work.
+    """
+    async with units.reading() as session:
+        store = await get_store(session, store_id=store_id)
+        watermark = await session.get(OrderWatermark, store_id)
+    now = units.now()
+    newest = now - NEWEST_ALLOWED
+    if start is None:
+        after = watermark.updated_up_to - OVERLAP if watermark else now - FIRST_LOOK_BACK
+        before = newest
+    else:
+        after, before = start, min(end or newest, newest)
+    run.window_start, run.window_end = after, before
+    marketplaces = [m.marketplace_id for m in store.marketplaces if m.enabled]
+    if before <= after or not marketplaces:
+        await run.progress("nothing to download")
+        return
+    fetched = await _read_window(
+        units,
+        gateway,
+        store=store,
+        marketplaces=marketplaces,
+        after=after,
+        before=before,
+        route=route,
+    )
+    await run.progress(f"{len(fetched.orders) + len(fetched.bad)} orders from {fetched.route}")
+    await apply_fetched(units=units, gateway=gateway, store=store, fetched=fetched, run=run)
+    run.message = (
+        f"{run.processed} captured, {run.skipped} skipped, {run.cancelled} cancelled "
+        f"({fetched.route})"
+    )
+    async with units() as uow:
+        if start is None and fetched.updated_before is not None:
+            await _move_watermark(uow.session, store_id=store_id, to=fetched.updated_before)
+        # OR-10: the stock push listens for this and sends the new quantities everywhere.
+        uow.record(OrdersDownloaded(store_id))
+
+
+async def _read_window(
+    units: UnitsOfWork,
+    gateway: Any,
+    *,
+    store: Store,
+    marketplaces: list[str],
+    after: datetime,
+    before: datetime,
+    route: str | None,
+) -> Fetched:
+    client = gateway.client_for(store)
+    use_report = route == "report" or (route != "search" and before - after > REPORT_ROUTE_AFTER)
+    if not use_report:
+        return await search_window(client, marketplace_ids=marketplaces, after=after, before=before)
+    fetched = await report_window(
+        client, marketplace_ids=marketplaces, after=after, before=before, sleep=gateway.sleep
+    )
+    if fetched.route == "report":
+        await _complete_from_amazon(units, client, store=store, fetched=fetched)
+    return fetched
+
+
+async def _complete_from_amazon(
+    units: UnitsOfWork, client: Any, *, store: Store, fetched: Fetched
+) -> None:
+    """Replace report rows of new, unshipped orders by the full order (BX-2's report route)."""
+    wanted = CAPTURED_WHEN[store.settings.load_orders_when] & TO_SHIP
+    candidates = [o.order_id for o in fetched.orders if o.status in wanted]
+    if not candidates:
+        return
+    async with units.reading() as session:
+        known = set(
+            await session.scalars(
+                select(OrderLogEntry.amazon_order_id).where(
+                    OrderLogEntry.store_id == store.id,
+                    OrderLogEntry.amazon_order_id.in_(candidates),
+                )
+            )
+        )
+    for index, order in enumerate(fetched.orders):
+        if order.order_id not in candidates or order.order_id in known:
+            continue
+        try:
+            fetched.orders[index] = await get_order(client, order.order_id, included_data=INCLUDED)
+        except MalformedPayloadError:
+            continue  # the report's version is still good enough to capture
+        except AmazonError:
+            log.warning("order %s kept as the report has it", order.order_id)
+
+
+async def _move_watermark(session: AsyncSession, *, store_id: int, to: datetime) -> None:
+    for _ in range(2):
+        try:
+            async with session.begin_nested():
+                mark = await session.get(OrderWatermark, store_id)
+                if mark is None:
+                    session.add(OrderWatermark(store_id=store_id, updated_up_to=to))
+                elif mark.updated_up_to < to:
+                    mark.updated_up_to = to
+            return
+        except IntegrityError:
+            continue  # another server saved the first watermark in the same instant

@@ -1,0 +1,144 @@
+"""The stores' mutation inputs and results, and settings input parsed for the domain."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Annotated
+
+import strawberry
+
+from skuport.domain.stores.settings import SettingsChange
+from skuport.schema.errors import (
+    ConnectionFailed,
+    DuplicateName,
+    InvalidInput,
+    NotFound,
+    PriceTierConflict,
+    api_field,
+)
+from skuport.schema.store_types import (
+    Consolidation,
+    FulfilmentMode,
+    InvoiceStatusSetting,
+    LoadOrdersWhen,
+    MatchProducts,
+    Region,
+    SalesRepresentative,
+    Store,
+)
+
+
+# ST-3
+@strawberry.input(description="What connecting a store needs.")
+class ConnectStoreInput:
+    name: str
+    region: Region  # type: ignore[valid-type]
+    selling_partner_id: str
+    lwa_client_id: str
+    lwa_client_secret: str
+    refresh_token: str
+    shop_representative_name: str | None = None
+    api_endpoint: str | None = strawberry.field(
+        default=None, description="Defaults to Amazon's endpoint for the region."
+    )
+    token_url: str | None = strawberry.field(
+        default=None, description="Defaults to Amazon's Login with Amazon token URL."
+    )
+
+
+@strawberry.input(description="Settings to change; omitted fields keep their value.")
+class StoreSettingsInput:
+    load_orders_when: LoadOrdersWhen | None = None  # type: ignore[valid-type]
+    consolidation: Consolidation | None = None  # type: ignore[valid-type]
+    consolidation_time: time | None = None
+    timezone: str | None = None
+    order_download_minutes: int | None = None
+    customer_id: strawberry.ID | None = None
+    fbm_location_id: strawberry.ID | None = None
+    process_fba_orders: bool | None = None
+    fba_location_id: strawberry.ID | None = None
+    fulfilment_mode: FulfilmentMode | None = None  # type: ignore[valid-type]
+    invoice_status: InvoiceStatusSetting | None = None  # type: ignore[valid-type]
+    revenue_account_id: strawberry.ID | None = None
+    sales_representative: SalesRepresentative | None = None  # type: ignore[valid-type]
+    match_products: MatchProducts | None = None  # type: ignore[valid-type]
+    create_product_if_not_found: bool | None = None
+    amazon_is_master: bool | None = None
+    update_stock_levels: bool | None = None
+    line_tax_rule_id: strawberry.ID | None = None
+    charge_tax_rule_id: strawberry.ID | None = None
+    tax_free_rule_id: strawberry.ID | None = None
+    payment_account_id: strawberry.ID | None = None
+    country_tax_rules: list[CountryTaxRuleInput] | None = None
+    clear: list[str] = strawberry.field(
+        default_factory=list,
+        description="Settings to set back to none, e.g. fbmLocationId (= all locations).",
+    )
+
+
+@strawberry.input
+class CountryTaxRuleInput:
+    country_code: str
+    tax_rule_id: strawberry.ID
+
+
+@strawberry.type
+class StoreSaved:
+    store: Store
+
+
+@strawberry.type
+class StoreDisconnected:
+    id: strawberry.ID
+
+
+ConnectStoreResult = Annotated[
+    StoreSaved | InvalidInput | DuplicateName | ConnectionFailed,
+    strawberry.union("ConnectStoreResult"),
+]
+UpdateStoreResult = Annotated[
+    StoreSaved | InvalidInput | DuplicateName | ConnectionFailed | NotFound | PriceTierConflict,
+    strawberry.union("UpdateStoreResult"),
+]
+DisconnectStoreResult = Annotated[
+    StoreDisconnected | NotFound, strawberry.union("DisconnectStoreResult")
+]
+
+_ID_FIELDS = {
+    "customer_id", "fbm_location_id", "fba_location_id", "revenue_account_id",
+    "line_tax_rule_id", "charge_tax_rule_id", "tax_free_rule_id", "payment_account_id",
+}  # fmt: skip
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def settings_change(data: StoreSettingsInput) -> SettingsChange:
+    """The domain's change object from the API input (IDs parsed, names snake-cased)."""
+    values: dict[str, object] = {}
+    for name in SettingsChange.__dataclass_fields__:
+        if name in ("clear", "country_tax_rules"):
+            continue
+        value = getattr(data, name)
+        if value is not None and name in _ID_FIELDS:
+            if not str(value).isdigit():
+                raise BadId(name, str(value))
+            value = int(value)
+        values[name] = value
+    rules = None
+    if data.country_tax_rules is not None:
+        rules = {}
+        for rule in data.country_tax_rules:
+            if not str(rule.tax_rule_id).isdigit():
+                raise BadId("country_tax_rules", str(rule.tax_rule_id))
+            rules[rule.country_code.upper()] = int(rule.tax_rule_id)
+    return SettingsChange(
+        **values, country_tax_rules=rules, clear=frozenset(_snake(c) for c in data.clear)
+    )
+
+
+class BadId(ValueError):
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(f"{value!r} is not an id")
+        self.field = api_field(field)
