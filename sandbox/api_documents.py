@@ -11,7 +11,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from skuport.sandbox import feed_processing
-from skuport.sandbox.http import ApiError, Sandbox, csv_param, iso, json_response, parse_time
+from skuport.sandbox.http import (
+    ApiError,
+    csv_param,
+    iso,
+    json_response,
+    operation,
+    parse_time,
+    state_of,
+)
 from skuport.sandbox.report_content import listings_report, orders_report
 from skuport.sandbox.state import Document, Job, SandboxState, Seller
 
@@ -101,220 +109,243 @@ def _own_job(state: SandboxState, job_id: str, seller: Seller, kind: str) -> Job
     return job
 
 
-def register(sandbox: Sandbox) -> list[Route]:
-    """The routes of the Feeds and Reports APIs."""
-    state = sandbox.state
-    sandbox.ticks.append(lambda: advance_jobs(state))
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError as error:
+        raise ApiError(400, "InvalidInput", "Request body is not valid JSON") from error
+    if not isinstance(body, dict):
+        raise ApiError(400, "InvalidInput", "Request body must be an object")
+    return body
 
-    async def _json(request: Request) -> dict[str, Any]:
-        try:
-            body = await request.json()
-        except ValueError as error:
-            raise ApiError(400, "InvalidInput", "Request body is not valid JSON") from error
-        if not isinstance(body, dict):
-            raise ApiError(400, "InvalidInput", "Request body must be an object")
-        return body
 
-    def _new_job(
-        seller: Seller, kind: str, kind_type: str, marketplaces: list[str], delay: Any
-    ) -> Job:
-        for marketplace_id in marketplaces:
-            if marketplace_id not in seller.marketplace_ids:
-                raise ApiError(400, "InvalidInput", f"Invalid marketplaceId: {marketplace_id}")
-        now = state.clock.now()
-        job = Job(
-            state.next_id(),
-            seller.seller_id,
-            kind,
-            kind_type,
-            marketplaces,
-            now,
-            now + delay / 5,
-            now + delay,
+def _new_job(
+    state: SandboxState,
+    seller: Seller,
+    kind: str,
+    kind_type: str,
+    marketplaces: list[str],
+    delay: timedelta,
+) -> Job:
+    for marketplace_id in marketplaces:
+        if marketplace_id not in seller.marketplace_ids:
+            raise ApiError(400, "InvalidInput", f"Invalid marketplaceId: {marketplace_id}")
+    now = state.clock.now()
+    job = Job(
+        state.next_id(),
+        seller.seller_id,
+        kind,
+        kind_type,
+        marketplaces,
+        now,
+        now + delay / 5,
+        now + delay,
+    )
+    state.jobs[job.job_id] = job
+    return job
+
+
+def _cancel(job: Job) -> Response:
+    if job.status != "IN_QUEUE":
+        raise ApiError(
+            400, "InvalidInput", f"The {job.kind} is {job.status} and cannot be cancelled."
         )
-        state.jobs[job.job_id] = job
-        return job
+    job.status = "CANCELLED"
+    return Response(status_code=200)
 
-    async def create_feed_document(request: Request, seller: Seller) -> Response:
-        body = await _json(request)
-        if "contentType" not in body:
-            raise ApiError(400, "InvalidInput", "contentType is required")
-        document = Document(state.next_id("amzn1.tortuga.3.feed."), str(body["contentType"]))
-        state.documents[document.document_id] = document
-        return json_response(
-            {
-                "feedDocumentId": document.document_id,
-                "url": document_url(request, document.document_id),
-            },
-            201,
-        )
 
-    async def create_feed(request: Request, seller: Seller) -> Response:
-        body = await _json(request)
-        if body.get("feedType") not in FEED_TYPES:
-            raise ApiError(400, "InvalidInput", f"Invalid feedType: {body.get('feedType')}")
-        document_id = body.get("inputFeedDocumentId")
-        if document_id not in state.documents:
-            raise ApiError(400, "InvalidInput", "Invalid inputFeedDocumentId")
-        job = _new_job(
-            seller,
-            "feed",
-            body["feedType"],
-            list(body.get("marketplaceIds") or []),
-            state.settings.feed_delay,
-        )
-        job.input_document_id = document_id
-        return json_response({"feedId": job.job_id}, 202)
+async def create_feed_document(request: Request, seller: Seller) -> Response:
+    """createFeedDocument: an empty document to upload a feed's content to."""
+    state = state_of(request)
+    body = await _json(request)
+    if "contentType" not in body:
+        raise ApiError(400, "InvalidInput", "contentType is required")
+    document = Document(state.next_id("amzn1.tortuga.3.feed."), str(body["contentType"]))
+    state.documents[document.document_id] = document
+    return json_response(
+        {
+            "feedDocumentId": document.document_id,
+            "url": document_url(request, document.document_id),
+        },
+        201,
+    )
 
-    async def get_feed(request: Request, seller: Seller) -> Response:
-        return json_response(
-            render_job(_own_job(state, request.path_params["feedId"], seller, "feed"))
-        )
 
-    async def get_feeds(request: Request, seller: Seller) -> Response:
-        q = request.query_params
-        token = q.get("nextToken")
-        if token and len(q) > 1:
-            raise ApiError(400, "InvalidInput", "nextToken must be sent alone")
-        if token:
-            saved = state.page_tokens.get(token)
-            if saved is None or saved.get("seller") != seller.seller_id:
-                raise ApiError(400, "InvalidInput", "Invalid nextToken")
-            ids, offset, size = saved["ids"], saved["offset"], saved["size"]
-        else:
-            size = int(q.get("pageSize", "10"))
-            if not 1 <= size <= 100:
-                raise ApiError(400, "InvalidInput", "pageSize must be between 1 and 100")
-            types = set(csv_param(request, "feedTypes"))
-            statuses = set(csv_param(request, "processingStatuses"))
-            since = parse_time(q.get("createdSince"), "createdSince")
-            jobs = [
-                j
-                for j in state.jobs.values()
-                if j.kind == "feed"
-                and j.seller_id == seller.seller_id
-                and (not types or j.type in types)
-                and (not statuses or j.status in statuses)
-                and (since is None or j.created >= since)
-            ]
-            jobs.sort(key=lambda j: (j.created, j.job_id), reverse=True)
-            ids, offset = [j.job_id for j in jobs], 0
-        body: dict[str, Any] = {
-            "feeds": [render_job(state.jobs[i]) for i in ids[offset : offset + size]]
-        }
-        if offset + size < len(ids):
-            next_token = state.next_id("FEEDS-")
-            state.page_tokens[next_token] = {
-                "seller": seller.seller_id,
-                "ids": ids,
-                "offset": offset + size,
-                "size": size,
-            }
-            body["nextToken"] = next_token
-        return json_response(body)
+async def create_feed(request: Request, seller: Seller) -> Response:
+    """createFeed: a feed of an uploaded document, processed after the feed delay."""
+    state = state_of(request)
+    body = await _json(request)
+    if body.get("feedType") not in FEED_TYPES:
+        raise ApiError(400, "InvalidInput", f"Invalid feedType: {body.get('feedType')}")
+    document_id = body.get("inputFeedDocumentId")
+    if document_id not in state.documents:
+        raise ApiError(400, "InvalidInput", "Invalid inputFeedDocumentId")
+    job = _new_job(
+        state,
+        seller,
+        "feed",
+        body["feedType"],
+        list(body.get("marketplaceIds") or []),
+        state.settings.feed_delay,
+    )
+    job.input_document_id = document_id
+    return json_response({"feedId": job.job_id}, 202)
 
-    async def cancel_feed(request: Request, seller: Seller) -> Response:
-        job = _own_job(state, request.path_params["feedId"], seller, "feed")
-        if job.status != "IN_QUEUE":
-            raise ApiError(
-                400, "InvalidInput", f"The feed is {job.status} and cannot be cancelled."
-            )
-        job.status = "CANCELLED"
-        return Response(status_code=200)
 
-    async def get_document(request: Request, seller: Seller) -> Response:
-        document_id = request.path_params["documentId"]
-        document = state.documents.get(document_id)
-        if document is None:
-            raise ApiError(404, "NotFound", f"Document {document_id} not found.")
-        key = "feedDocumentId" if "/feeds/" in request.url.path else "reportDocumentId"
-        body = {key: document_id, "url": document_url(request, document_id)}
-        if document.gzip:
-            body["compressionAlgorithm"] = "GZIP"
-        return json_response(body)
+async def get_feed(request: Request, seller: Seller) -> Response:
+    """getFeed: one of the seller's feeds."""
+    job = _own_job(state_of(request), request.path_params["feedId"], seller, "feed")
+    return json_response(render_job(job))
 
-    async def create_report(request: Request, seller: Seller) -> Response:
-        body = await _json(request)
-        if body.get("reportType") not in REPORT_TYPES:
-            raise ApiError(400, "InvalidInput", f"Invalid reportType: {body.get('reportType')}")
-        marketplaces = list(body.get("marketplaceIds") or [])
-        if not marketplaces:
-            raise ApiError(400, "InvalidInput", "marketplaceIds is required")
-        job = _new_job(
-            seller, "report", body["reportType"], marketplaces, state.settings.report_delay
-        )
-        job.data_start = parse_time(body.get("dataStartTime"), "dataStartTime") or (
-            job.created - timedelta(days=30)
-        )
-        job.data_end = parse_time(body.get("dataEndTime"), "dataEndTime") or job.created
-        return json_response({"reportId": job.job_id}, 202)
 
-    async def get_report(request: Request, seller: Seller) -> Response:
-        return json_response(
-            render_job(_own_job(state, request.path_params["reportId"], seller, "report"))
-        )
-
-    async def get_reports(request: Request, seller: Seller) -> Response:
-        types = set(request.query_params.get("reportTypes", "").split(",")) - {""}
-        token = request.query_params.get("nextToken")
-        if token and len(request.query_params) > 1:
-            raise ApiError(400, "InvalidInput", "nextToken must be sent alone")
-        if not token and not types:
-            raise ApiError(400, "InvalidInput", "reportTypes is required")
-        saved = state.page_tokens.get(token) if token else None
-        if token and saved is None:
-            raise ApiError(400, "InvalidInput", "Invalid nextToken")
-        if saved:
-            types, offset = saved["types"], saved["offset"]
-        else:
-            offset = 0
-        jobs = [
-            j
-            for j in state.jobs.values()
-            if j.kind == "report" and j.seller_id == seller.seller_id and j.type in types
-        ]
-        jobs.sort(key=lambda j: j.created, reverse=True)
-        body: dict[str, Any] = {"reports": [render_job(j) for j in jobs[offset : offset + 10]]}
-        if offset + 10 < len(jobs):
-            next_token = state.next_id("REPORTS-")
-            state.page_tokens[next_token] = {"types": types, "offset": offset + 10}
-            body["nextToken"] = next_token
-        return json_response(body)
-
-    async def cancel_report(request: Request, seller: Seller) -> Response:
-        job = _own_job(state, request.path_params["reportId"], seller, "report")
-        if job.status != "IN_QUEUE":
-            raise ApiError(
-                400, "InvalidInput", f"The report is {job.status} and cannot be cancelled."
-            )
-        job.status = "CANCELLED"
-        return Response(status_code=200)
-
-    def op(name: str, handler: Any) -> Any:
-        return sandbox.operation(name, handler)
-
-    return [
-        Route(
-            "/feeds/2021-06-30/documents",
-            op("createFeedDocument", create_feed_document),
-            methods=["POST"],
-        ),
-        Route("/feeds/2021-06-30/documents/{documentId}", op("getFeedDocument", get_document)),
-        Route("/feeds/2021-06-30/feeds", op("createFeed", create_feed), methods=["POST"]),
-        Route("/feeds/2021-06-30/feeds", op("getFeeds", get_feeds), methods=["GET"]),
-        Route("/feeds/2021-06-30/feeds/{feedId}", op("getFeed", get_feed), methods=["GET"]),
-        Route(
-            "/feeds/2021-06-30/feeds/{feedId}", op("cancelFeed", cancel_feed), methods=["DELETE"]
-        ),
-        Route("/reports/2021-06-30/reports", op("createReport", create_report), methods=["POST"]),
-        Route("/reports/2021-06-30/reports", op("getReports", get_reports), methods=["GET"]),
-        Route(
-            "/reports/2021-06-30/reports/{reportId}", op("getReport", get_report), methods=["GET"]
-        ),
-        Route(
-            "/reports/2021-06-30/reports/{reportId}",
-            op("cancelReport", cancel_report),
-            methods=["DELETE"],
-        ),
-        Route("/reports/2021-06-30/documents/{documentId}", op("getReportDocument", get_document)),
+def _matching_feeds(request: Request, state: SandboxState, seller: Seller) -> list[str]:
+    """The ids of the seller's feeds the getFeeds filters select, newest first."""
+    types = set(csv_param(request, "feedTypes"))
+    statuses = set(csv_param(request, "processingStatuses"))
+    since = parse_time(request.query_params.get("createdSince"), "createdSince")
+    jobs = [
+        j
+        for j in state.jobs.values()
+        if j.kind == "feed"
+        and j.seller_id == seller.seller_id
+        and (not types or j.type in types)
+        and (not statuses or j.status in statuses)
+        and (since is None or j.created >= since)
     ]
+    jobs.sort(key=lambda j: (j.created, j.job_id), reverse=True)
+    return [j.job_id for j in jobs]
+
+
+async def get_feeds(request: Request, seller: Seller) -> Response:
+    """getFeeds: a page of the seller's feeds, newest first."""
+    state = state_of(request)
+    q = request.query_params
+    token = q.get("nextToken")
+    if token and len(q) > 1:
+        raise ApiError(400, "InvalidInput", "nextToken must be sent alone")
+    if token:
+        saved = state.page_tokens.get(token)
+        if saved is None or saved.get("seller") != seller.seller_id:
+            raise ApiError(400, "InvalidInput", "Invalid nextToken")
+        ids, offset, size = saved["ids"], saved["offset"], saved["size"]
+    else:
+        size = int(q.get("pageSize", "10"))
+        if not 1 <= size <= 100:
+            raise ApiError(400, "InvalidInput", "pageSize must be between 1 and 100")
+        ids, offset = _matching_feeds(request, state, seller), 0
+    body: dict[str, Any] = {
+        "feeds": [render_job(state.jobs[i]) for i in ids[offset : offset + size]]
+    }
+    if offset + size < len(ids):
+        next_token = state.next_id("FEEDS-")
+        state.page_tokens[next_token] = {
+            "seller": seller.seller_id,
+            "ids": ids,
+            "offset": offset + size,
+            "size": size,
+        }
+        body["nextToken"] = next_token
+    return json_response(body)
+
+
+async def cancel_feed(request: Request, seller: Seller) -> Response:
+    """cancelFeed: cancel a feed still in the queue."""
+    return _cancel(_own_job(state_of(request), request.path_params["feedId"], seller, "feed"))
+
+
+async def get_document(request: Request, seller: Seller) -> Response:
+    """getFeedDocument and getReportDocument: where a document is served."""
+    document_id = request.path_params["documentId"]
+    document = state_of(request).documents.get(document_id)
+    if document is None:
+        raise ApiError(404, "NotFound", f"Document {document_id} not found.")
+    key = "feedDocumentId" if "/feeds/" in request.url.path else "reportDocumentId"
+    body = {key: document_id, "url": document_url(request, document_id)}
+    if document.gzip:
+        body["compressionAlgorithm"] = "GZIP"
+    return json_response(body)
+
+
+async def create_report(request: Request, seller: Seller) -> Response:
+    """createReport: a report of a window, built after the report delay."""
+    state = state_of(request)
+    body = await _json(request)
+    if body.get("reportType") not in REPORT_TYPES:
+        raise ApiError(400, "InvalidInput", f"Invalid reportType: {body.get('reportType')}")
+    marketplaces = list(body.get("marketplaceIds") or [])
+    if not marketplaces:
+        raise ApiError(400, "InvalidInput", "marketplaceIds is required")
+    job = _new_job(
+        state, seller, "report", body["reportType"], marketplaces, state.settings.report_delay
+    )
+    job.data_start = parse_time(body.get("dataStartTime"), "dataStartTime") or (
+        job.created - timedelta(days=30)
+    )
+    job.data_end = parse_time(body.get("dataEndTime"), "dataEndTime") or job.created
+    return json_response({"reportId": job.job_id}, 202)
+
+
+async def get_report(request: Request, seller: Seller) -> Response:
+    """getReport: one of the seller's reports."""
+    job = _own_job(state_of(request), request.path_params["reportId"], seller, "report")
+    return json_response(render_job(job))
+
+
+async def get_reports(request: Request, seller: Seller) -> Response:
+    """getReports: a page of the seller's reports of some types, newest first."""
+    state = state_of(request)
+    types = set(request.query_params.get("reportTypes", "").split(",")) - {""}
+    token = request.query_params.get("nextToken")
+    if token and len(request.query_params) > 1:
+        raise ApiError(400, "InvalidInput", "nextToken must be sent alone")
+    if not token and not types:
+        raise ApiError(400, "InvalidInput", "reportTypes is required")
+    saved = state.page_tokens.get(token) if token else None
+    if token and saved is None:
+        raise ApiError(400, "InvalidInput", "Invalid nextToken")
+    if saved:
+        types, offset = saved["types"], saved["offset"]
+    else:
+        offset = 0
+    jobs = [
+        j
+        for j in state.jobs.values()
+        if j.kind == "report" and j.seller_id == seller.seller_id and j.type in types
+    ]
+    jobs.sort(key=lambda j: j.created, reverse=True)
+    body: dict[str, Any] = {"reports": [render_job(j) for j in jobs[offset : offset + 10]]}
+    if offset + 10 < len(jobs):
+        next_token = state.next_id("REPORTS-")
+        state.page_tokens[next_token] = {"types": types, "offset": offset + 10}
+        body["nextToken"] = next_token
+    return json_response(body)
+
+
+async def cancel_report(request: Request, seller: Seller) -> Response:
+    """cancelReport: cancel a report still in the queue."""
+    return _cancel(_own_job(state_of(request), request.path_params["reportId"], seller, "report"))
+
+
+FEEDS = "/feeds/2021-06-30"
+REPORTS = "/reports/2021-06-30"
+ROUTES = [
+    Route(
+        f"{FEEDS}/documents",
+        operation("createFeedDocument", create_feed_document),
+        methods=["POST"],
+    ),
+    Route(f"{FEEDS}/documents/{{documentId}}", operation("getFeedDocument", get_document)),
+    Route(f"{FEEDS}/feeds", operation("createFeed", create_feed), methods=["POST"]),
+    Route(f"{FEEDS}/feeds", operation("getFeeds", get_feeds), methods=["GET"]),
+    Route(f"{FEEDS}/feeds/{{feedId}}", operation("getFeed", get_feed), methods=["GET"]),
+    Route(f"{FEEDS}/feeds/{{feedId}}", operation("cancelFeed", cancel_feed), methods=["DELETE"]),
+    Route(f"{REPORTS}/reports", operation("createReport", create_report), methods=["POST"]),
+    Route(f"{REPORTS}/reports", operation("getReports", get_reports), methods=["GET"]),
+    Route(f"{REPORTS}/reports/{{reportId}}", operation("getReport", get_report), methods=["GET"]),
+    Route(
+        f"{REPORTS}/reports/{{reportId}}",
+        operation("cancelReport", cancel_report),
+        methods=["DELETE"],
+    ),
+    Route(f"{REPORTS}/documents/{{documentId}}", operation("getReportDocument", get_document)),
+]

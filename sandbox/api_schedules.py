@@ -9,7 +9,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from skuport.sandbox.http import ApiError, Sandbox, csv_param, iso, json_response, parse_time
+from skuport.sandbox.api_documents import REPORT_TYPES
+from skuport.sandbox.http import (
+    ApiError,
+    csv_param,
+    iso,
+    json_response,
+    operation,
+    parse_time,
+    state_of,
+)
 from skuport.sandbox.state import Job, SandboxState, Schedule, Seller
 
 PERIODS: dict[str, timedelta] = {
@@ -70,68 +79,71 @@ def run_schedules(state: SandboxState) -> None:
             schedule.next_time += period
 
 
-def register(sandbox: Sandbox, report_types: set[str]) -> list[Route]:
-    """The routes of report schedules."""
-    state = sandbox.state
-    sandbox.ticks.insert(0, lambda: run_schedules(state))
+async def create_schedule(request: Request, seller: Seller) -> Response:
+    """createReportSchedule: a schedule, replacing one for the same type and marketplaces."""
+    state = state_of(request)
+    try:
+        body = await request.json()
+    except ValueError as error:
+        raise ApiError(400, "InvalidInput", "Request body is not valid JSON") from error
+    report_type, period = body.get("reportType"), body.get("period")
+    marketplaces = list(body.get("marketplaceIds") or [])
+    if report_type not in REPORT_TYPES or period not in PERIODS or not marketplaces:
+        raise ApiError(400, "InvalidInput", "Invalid reportType, period or marketplaceIds")
+    if any(m not in seller.marketplace_ids for m in marketplaces):
+        raise ApiError(400, "InvalidInput", "Invalid marketplaceIds")
+    start = parse_time(body.get("nextReportCreationTime"), "nextReportCreationTime")
+    # A schedule for the same type and marketplaces replaces the existing one.
+    for key, existing in list(state.schedules.items()):
+        if (
+            existing.seller_id == seller.seller_id
+            and existing.type == report_type
+            and sorted(existing.marketplace_ids) == sorted(marketplaces)
+        ):
+            del state.schedules[key]
+    now = state.clock.now()
+    schedule = Schedule(
+        state.next_id("SCHED-"),
+        seller.seller_id,
+        report_type,
+        marketplaces,
+        period,
+        start or now + PERIODS[period],
+    )
+    state.schedules[schedule.schedule_id] = schedule
+    return json_response({"reportScheduleId": schedule.schedule_id}, 201)
 
-    async def create(request: Request, seller: Seller) -> Response:
-        try:
-            body = await request.json()
-        except ValueError as error:
-            raise ApiError(400, "InvalidInput", "Request body is not valid JSON") from error
-        report_type, period = body.get("reportType"), body.get("period")
-        marketplaces = list(body.get("marketplaceIds") or [])
-        if report_type not in report_types or period not in PERIODS or not marketplaces:
-            raise ApiError(400, "InvalidInput", "Invalid reportType, period or marketplaceIds")
-        if any(m not in seller.marketplace_ids for m in marketplaces):
-            raise ApiError(400, "InvalidInput", "Invalid marketplaceIds")
-        start = parse_time(body.get("nextReportCreationTime"), "nextReportCreationTime")
-        # A schedule for the same type and marketplaces replaces the existing one.
-        for key, existing in list(state.schedules.items()):
-            if (
-                existing.seller_id == seller.seller_id
-                and existing.type == report_type
-                and sorted(existing.marketplace_ids) == sorted(marketplaces)
-            ):
-                del state.schedules[key]
-        now = state.clock.now()
-        schedule = Schedule(
-            state.next_id("SCHED-"),
-            seller.seller_id,
-            report_type,
-            marketplaces,
-            period,
-            start or now + PERIODS[period],
-        )
-        state.schedules[schedule.schedule_id] = schedule
-        return json_response({"reportScheduleId": schedule.schedule_id}, 201)
 
-    async def listing(request: Request, seller: Seller) -> Response:
-        types = set(csv_param(request, "reportTypes"))
-        if not types:
-            raise ApiError(400, "InvalidInput", "reportTypes is required")
-        schedules = [
-            render_schedule(s)
-            for s in state.schedules.values()
-            if s.seller_id == seller.seller_id and s.type in types
-        ]
-        return json_response({"reportSchedules": schedules})
-
-    async def cancel(request: Request, seller: Seller) -> Response:
-        schedule = state.schedules.get(request.path_params["reportScheduleId"])
-        if schedule is None or schedule.seller_id != seller.seller_id:
-            raise ApiError(404, "NotFound", "Report schedule not found")
-        del state.schedules[schedule.schedule_id]
-        return Response(status_code=200)
-
-    path = "/reports/2021-06-30/schedules"
-    return [
-        Route(path, sandbox.operation("createReportSchedule", create), methods=["POST"]),
-        Route(path, sandbox.operation("getReportSchedules", listing), methods=["GET"]),
-        Route(
-            path + "/{reportScheduleId}",
-            sandbox.operation("cancelReportSchedule", cancel),
-            methods=["DELETE"],
-        ),
+async def get_schedules(request: Request, seller: Seller) -> Response:
+    """getReportSchedules: the seller's schedules of some report types."""
+    types = set(csv_param(request, "reportTypes"))
+    if not types:
+        raise ApiError(400, "InvalidInput", "reportTypes is required")
+    schedules = [
+        render_schedule(s)
+        for s in state_of(request).schedules.values()
+        if s.seller_id == seller.seller_id and s.type in types
     ]
+    return json_response({"reportSchedules": schedules})
+
+
+async def cancel_schedule(request: Request, seller: Seller) -> Response:
+    """cancelReportSchedule: stop a schedule."""
+    state = state_of(request)
+    schedule = state.schedules.get(request.path_params["reportScheduleId"])
+    if schedule is None or schedule.seller_id != seller.seller_id:
+        raise ApiError(404, "NotFound", "Report schedule not found")
+    del state.schedules[schedule.schedule_id]
+    return Response(status_code=200)
+
+
+SCHEDULES = "/reports/2021-06-30/schedules"
+ROUTES = [
+    Route(SCHEDULES, operation("createReportSchedule", create_schedule), methods=["POST"]),
+    Route(SCHEDULES, operation("getReportSchedules", get_schedules), methods=["GET"]),
+    Route(
+        SCHEDULES + "/{reportScheduleId}",
+        operation("cancelReportSchedule", cancel_schedule),
+        methods=["DELETE"],
+    ),
+]

@@ -16,6 +16,8 @@ from skuport.sandbox import (
     control,
     lwa,
 )
+from skuport.sandbox.api_documents import advance_jobs
+from skuport.sandbox.api_schedules import run_schedules
 from skuport.sandbox.clock import SandboxClock
 from skuport.sandbox.http import Sandbox, error_body
 from skuport.sandbox.listings_logic import apply_due
@@ -32,23 +34,35 @@ async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=405)
 
 
+ROUTES = [
+    *lwa.ROUTES,
+    *control.ROUTES,
+    *api_orders.ROUTES,
+    *api_catalog_items.ROUTES,
+    *api_listings.ROUTES,
+    *api_documents.ROUTES,
+    *api_schedules.ROUTES,
+    *api_money.ROUTES,
+]
+
+
 def create_sandbox_app(
     *, seed: int, size: str = "demo", clock: SandboxClock | None = None
 ) -> Starlette:
-    """A fresh sandbox Amazon seeded with `seed`; `app.state.sandbox` gives tests its state."""
+    """A fresh sandbox Amazon seeded with `seed`; `app.state.sandbox` gives tests its state.
+
+    Every handler finds the sandbox through `request.app.state.sandbox`
+    (`skuport.sandbox.http.sandbox_of`), so the route tables are plain module constants.
+    """
     state = build_state(seed, size, clock or SandboxClock())
     sandbox = Sandbox(state)
-    sandbox.ticks.append(lambda: apply_due(state))
-    routes = [
-        *lwa.register(sandbox),
-        *control.register(sandbox),
-        *api_orders.register(sandbox),
-        *api_catalog_items.register(sandbox),
-        *api_listings.register(sandbox),
-        *api_documents.register(sandbox),
-        *api_schedules.register(sandbox, api_documents.REPORT_TYPES),
-        *api_money.register(sandbox),
+    # Each call lets virtual time act: schedules create reports, then due listing changes
+    # apply, then feeds and reports move along.
+    sandbox.ticks += [
+        lambda: run_schedules(state),
+        lambda: apply_due(state),
+        lambda: advance_jobs(state),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed})
+    app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _method_not_allowed})
     app.state.sandbox = sandbox
     return app

@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from skuport.sandbox.faults import Fault
-from skuport.sandbox.http import Sandbox, iso
-from skuport.sandbox.ledger import open_group, record, shipment_event
+from skuport.sandbox.http import Sandbox, iso, sandbox_of, state_of
+from skuport.sandbox.ledger import book_shipment
 from skuport.sandbox.render_orders import render_order
 from skuport.sandbox.seed_orders import make_order
 from skuport.sandbox.state import BY_ID, Listing, SandboxState, Seller
@@ -64,191 +64,201 @@ def set_status(state: SandboxState, order_id: str, status: str) -> None:
     if status == "SHIPPED":
         for line in order.lines:
             line.quantity_shipped = line.quantity
-        group = open_group(state, order.seller_id, order.currency)
-        record(
-            group,
-            "ShipmentEventList",
-            shipment_event(order, order.last_updated),
-            order.marketplace_id,
-        )
+        book_shipment(state, order)
 
 
-def register(sandbox: Sandbox) -> list[Route]:
-    """The control routes."""
-    state = sandbox.state
+async def sellers(request: Request) -> Response:
+    """GET /_sandbox/sellers: every seller's credentials."""
+    state = state_of(request)
+    return JSONResponse({"sellers": [seller_credentials(s) for s in state.sellers.values()]})
 
-    async def sellers(request: Request) -> Response:
-        return JSONResponse({"sellers": [seller_credentials(s) for s in state.sellers.values()]})
 
-    async def clock(request: Request) -> Response:
-        if request.method == "POST":
-            body = await _body(request)
-            seconds = float(body.get("seconds", 0))
-            if seconds < 0:
-                return _problem(400, "time only moves forward")
-            state.clock.advance(timedelta(seconds=seconds))
-            sandbox.tick()
-        return JSONResponse({"now": iso(state.clock.now())})
-
-    async def create_order(request: Request) -> Response:
+async def clock(request: Request) -> Response:
+    """GET /_sandbox/clock reads virtual time; POST advances it and lets due work happen."""
+    sandbox = sandbox_of(request)
+    if request.method == "POST":
         body = await _body(request)
-        seller = state.sellers.get(str(body.get("sellerId")))
-        if seller is None:
-            return _problem(404, "unknown sellerId")
-        marketplace_id = body.get("marketplaceId") or seller.marketplace_ids[0]
-        status = body.get("status", "UNSHIPPED")
-        if marketplace_id not in seller.marketplace_ids or status not in STATUSES:
-            return _problem(400, "invalid marketplaceId or status")
-        rng = random.Random(f"{state.seed}-{state.counter}")
-        index = int(body.get("variant", state.counter))
-        state.counter += 1
-        order = make_order(
-            state,
-            rng,
-            seller,
-            marketplace_id,
+        seconds = float(body.get("seconds", 0))
+        if seconds < 0:
+            return _problem(400, "time only moves forward")
+        sandbox.state.clock.advance(timedelta(seconds=seconds))
+        sandbox.tick()
+    return JSONResponse({"now": iso(sandbox.state.clock.now())})
+
+
+async def create_order(request: Request) -> Response:
+    """POST /_sandbox/orders: a new order of a seller, created now."""
+    state = state_of(request)
+    body = await _body(request)
+    seller = state.sellers.get(str(body.get("sellerId")))
+    if seller is None:
+        return _problem(404, "unknown sellerId")
+    marketplace_id = body.get("marketplaceId") or seller.marketplace_ids[0]
+    status = body.get("status", "UNSHIPPED")
+    if marketplace_id not in seller.marketplace_ids or status not in STATUSES:
+        return _problem(400, "invalid marketplaceId or status")
+    rng = random.Random(f"{state.seed}-{state.counter}")
+    index = int(body.get("variant", state.counter))
+    state.counter += 1
+    order = make_order(
+        state, rng, seller, marketplace_id, created=state.clock.now(), status=status, index=index
+    )
+    order.last_updated = state.clock.now()
+    state.orders[order.order_id] = order
+    return JSONResponse({"order": render_order(order, ALL_DATA)}, status_code=201)
+
+
+async def order_action(request: Request) -> Response:
+    """POST /_sandbox/orders/{orderId}/{cancel|status|malformed}: change an order."""
+    state = state_of(request)
+    order_id = request.path_params["orderId"]
+    if order_id not in state.orders:
+        return _problem(404, "unknown order")
+    action = request.path_params["action"]
+    body = await _body(request)
+    if action == "cancel":
+        set_status(state, order_id, "CANCELLED")
+    elif action == "status" and body.get("status") in STATUSES:
+        set_status(state, order_id, body["status"])
+    elif action == "malformed":
+        state.orders[order_id].malformed = True
+        state.orders[order_id].last_updated = state.clock.now()
+    else:
+        return _problem(400, "unknown action or status")
+    return JSONResponse({"order": render_order(state.orders[order_id], ALL_DATA)})
+
+
+async def replace_listing(request: Request) -> Response:
+    """POST /_sandbox/listings/{sellerId}/{sku}/replace: a new listing replaces the old one."""
+    state = state_of(request)
+    key = (request.path_params["sellerId"], request.path_params["sku"])
+    old = state.listings.get(key)
+    if old is None:
+        return _problem(404, "unknown listing")
+    body = await _body(request)
+    new_sku = str(body.get("newSku") or f"{old.sku}-R{state.counter}")
+    state.counter += 1
+    new = Listing(old.seller_id, new_sku, old.asin, old.product_type, old.title, old.condition)
+    for marketplace_id, offer in old.offers.items():
+        new.offers[marketplace_id] = type(offer)(
+            price=offer.price,
+            quantity=offer.quantity,
+            fulfillment=offer.fulfillment,
             created=state.clock.now(),
-            status=status,
-            index=index,
+            updated=state.clock.now(),
         )
-        order.last_updated = state.clock.now()
-        state.orders[order.order_id] = order
-        return JSONResponse({"order": render_order(order, ALL_DATA)}, status_code=201)
+    del state.listings[key]
+    state.listings[(old.seller_id, new_sku)] = new
+    return JSONResponse({"replaced": old.sku, "sku": new_sku, "asin": new.asin})
 
-    async def order_status(request: Request) -> Response:
-        order_id = request.path_params["orderId"]
-        if order_id not in state.orders:
-            return _problem(404, "unknown order")
-        action = request.path_params["action"]
-        body = await _body(request)
-        if action == "cancel":
-            set_status(state, order_id, "CANCELLED")
-        elif action == "status" and body.get("status") in STATUSES:
-            set_status(state, order_id, body["status"])
-        elif action == "malformed":
-            state.orders[order_id].malformed = True
-            state.orders[order_id].last_updated = state.clock.now()
-        else:
-            return _problem(400, "unknown action or status")
-        return JSONResponse({"order": render_order(state.orders[order_id], ALL_DATA)})
 
-    async def replace_listing(request: Request) -> Response:
-        key = (request.path_params["sellerId"], request.path_params["sku"])
-        old = state.listings.get(key)
-        if old is None:
-            return _problem(404, "unknown listing")
-        body = await _body(request)
-        new_sku = str(body.get("newSku") or f"{old.sku}-R{state.counter}")
-        state.counter += 1
-        new = Listing(old.seller_id, new_sku, old.asin, old.product_type, old.title, old.condition)
-        for marketplace_id, offer in old.offers.items():
-            new.offers[marketplace_id] = type(offer)(
-                price=offer.price,
-                quantity=offer.quantity,
-                fulfillment=offer.fulfillment,
-                created=state.clock.now(),
-                updated=state.clock.now(),
+async def faults(request: Request) -> Response:
+    """POST /_sandbox/faults injects a fault; DELETE clears them all."""
+    sandbox = sandbox_of(request)
+    if request.method == "DELETE":
+        sandbox.faults.clear()
+        return JSONResponse({"faults": []})
+    body = await _body(request)
+    try:
+        sandbox.faults.add(
+            Fault(
+                kind=str(body.get("kind")),
+                count=int(body.get("count", 1)),
+                operation=body.get("operation"),
+                delay=float(body.get("delay", 0)),
             )
-        del state.listings[key]
-        state.listings[(old.seller_id, new_sku)] = new
-        return JSONResponse({"replaced": old.sku, "sku": new_sku, "asin": new.asin})
-
-    async def faults(request: Request) -> Response:
-        if request.method == "DELETE":
-            sandbox.faults.clear()
-            return JSONResponse({"faults": []})
-        body = await _body(request)
-        try:
-            sandbox.faults.add(
-                Fault(
-                    kind=str(body.get("kind")),
-                    count=int(body.get("count", 1)),
-                    operation=body.get("operation"),
-                    delay=float(body.get("delay", 0)),
-                )
-            )
-        except ValueError as error:
-            return _problem(400, str(error))
-        return JSONResponse({"faults": [vars(f) for f in sandbox.faults.pending]})
-
-    async def settings(request: Request) -> Response:
-        body = await _body(request)
-        current = state.settings
-        for key, attribute in (
-            ("feedDelaySeconds", "feed_delay"),
-            ("reportDelaySeconds", "report_delay"),
-            ("listingDelaySeconds", "listing_delay"),
-        ):
-            if key in body:
-                setattr(current, attribute, timedelta(seconds=float(body[key])))
-        if "feedFailure" in body:
-            current.feed_failure = body["feedFailure"]
-        if "tokenLifetimeSeconds" in body:
-            current.token_lifetime = int(body["tokenLifetimeSeconds"])
-        if "rateLimits" in body:
-            sandbox.limits.enabled = bool(body["rateLimits"])
-        for operation, plan in (body.get("usagePlans") or {}).items():
-            sandbox.limits.set_plan(operation, float(plan["rate"]), int(plan["burst"]))
-        return JSONResponse(
-            {
-                "feedDelaySeconds": current.feed_delay.total_seconds(),
-                "reportDelaySeconds": current.report_delay.total_seconds(),
-                "listingDelaySeconds": current.listing_delay.total_seconds(),
-                "feedFailure": current.feed_failure,
-                "tokenLifetimeSeconds": current.token_lifetime,
-                "rateLimits": sandbox.limits.enabled,
-                "usagePlans": {
-                    op: {"rate": rate, "burst": burst}
-                    for op, (rate, burst) in sandbox.limits.plans.items()
-                },
-            }
         )
+    except ValueError as error:
+        return _problem(400, str(error))
+    return JSONResponse({"faults": [vars(f) for f in sandbox.faults.pending]})
 
-    async def seller_action(request: Request) -> Response:
-        seller = state.sellers.get(request.path_params["sellerId"])
-        if seller is None:
-            return _problem(404, "unknown seller")
-        body = await _body(request)
-        action = request.path_params["action"]
-        if action == "approve-brand":
-            seller.approved_brands.add(str(body.get("brand")))
-        elif action == "revoke":
-            seller.refresh_token = "revoked-" + seller.refresh_token
-            state.access_tokens = {
-                t: v for t, v in state.access_tokens.items() if v[0] != seller.seller_id
-            }
-        elif action == "expire-tokens":
-            state.access_tokens = {
-                t: v for t, v in state.access_tokens.items() if v[0] != seller.seller_id
-            }
-        else:
-            return _problem(400, "unknown action")
-        return JSONResponse(seller_credentials(seller))
 
-    async def document(request: Request) -> Response:
-        found = state.documents.get(request.path_params["documentId"])
-        if found is None:
-            return Response(
-                "<Error><Code>NoSuchKey</Code></Error>",
-                status_code=404,
-                media_type="application/xml",
-            )
-        if request.method == "PUT":
-            found.content = await request.body()
-            found.content_type = request.headers.get("content-type", found.content_type)
-            return Response(status_code=200)
-        return Response(found.content, media_type=found.content_type)
+def _apply_settings(sandbox: Sandbox, body: dict[str, Any]) -> None:
+    current = sandbox.state.settings
+    for key, attribute in (
+        ("feedDelaySeconds", "feed_delay"),
+        ("reportDelaySeconds", "report_delay"),
+        ("listingDelaySeconds", "listing_delay"),
+    ):
+        if key in body:
+            setattr(current, attribute, timedelta(seconds=float(body[key])))
+    if "feedFailure" in body:
+        current.feed_failure = body["feedFailure"]
+    if "tokenLifetimeSeconds" in body:
+        current.token_lifetime = int(body["tokenLifetimeSeconds"])
+    if "rateLimits" in body:
+        sandbox.limits.enabled = bool(body["rateLimits"])
+    for operation, plan in (body.get("usagePlans") or {}).items():
+        sandbox.limits.set_plan(operation, float(plan["rate"]), int(plan["burst"]))
 
-    return [
-        Route("/_sandbox/sellers", sellers),
-        Route("/_sandbox/sellers/{sellerId}/{action}", seller_action, methods=["POST"]),
-        Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
-        Route("/_sandbox/orders", create_order, methods=["POST"]),
-        Route("/_sandbox/orders/{orderId}/{action}", order_status, methods=["POST"]),
-        Route(
-            "/_sandbox/listings/{sellerId}/{sku:path}/replace", replace_listing, methods=["POST"]
-        ),
-        Route("/_sandbox/faults", faults, methods=["POST", "DELETE"]),
-        Route("/_sandbox/settings", settings, methods=["GET", "POST"]),
-        Route("/_sandbox/documents/{documentId}", document, methods=["GET", "PUT"]),
-    ]
+
+async def settings(request: Request) -> Response:
+    """GET /_sandbox/settings reads the delays, failures and rate limits; POST changes them."""
+    sandbox = sandbox_of(request)
+    _apply_settings(sandbox, await _body(request))
+    current = sandbox.state.settings
+    return JSONResponse(
+        {
+            "feedDelaySeconds": current.feed_delay.total_seconds(),
+            "reportDelaySeconds": current.report_delay.total_seconds(),
+            "listingDelaySeconds": current.listing_delay.total_seconds(),
+            "feedFailure": current.feed_failure,
+            "tokenLifetimeSeconds": current.token_lifetime,
+            "rateLimits": sandbox.limits.enabled,
+            "usagePlans": {
+                op: {"rate": rate, "burst": burst}
+                for op, (rate, burst) in sandbox.limits.plans.items()
+            },
+        }
+    )
+
+
+def _forget_tokens(state: SandboxState, seller: Seller) -> None:
+    state.access_tokens = {t: v for t, v in state.access_tokens.items() if v[0] != seller.seller_id}
+
+
+async def seller_action(request: Request) -> Response:
+    """POST /_sandbox/sellers/{sellerId}/{approve-brand|revoke|expire-tokens}."""
+    state = state_of(request)
+    seller = state.sellers.get(request.path_params["sellerId"])
+    if seller is None:
+        return _problem(404, "unknown seller")
+    body = await _body(request)
+    action = request.path_params["action"]
+    if action == "approve-brand":
+        seller.approved_brands.add(str(body.get("brand")))
+    elif action == "revoke":
+        seller.refresh_token = "revoked-" + seller.refresh_token
+        _forget_tokens(state, seller)
+    elif action == "expire-tokens":
+        _forget_tokens(state, seller)
+    else:
+        return _problem(400, "unknown action")
+    return JSONResponse(seller_credentials(seller))
+
+
+async def document(request: Request) -> Response:
+    """GET /_sandbox/documents/{documentId} serves a document; PUT uploads a feed's content."""
+    found = state_of(request).documents.get(request.path_params["documentId"])
+    if found is None:
+        return Response(
+            "<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml"
+        )
+    if request.method == "PUT":
+        found.content = await request.body()
+        found.content_type = request.headers.get("content-type", found.content_type)
+        return Response(status_code=200)
+    return Response(found.content, media_type=found.content_type)
+
+
+ROUTES = [
+    Route("/_sandbox/sellers", sellers),
+    Route("/_sandbox/sellers/{sellerId}/{action}", seller_action, methods=["POST"]),
+    Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
+    Route("/_sandbox/orders", create_order, methods=["POST"]),
+    Route("/_sandbox/orders/{orderId}/{action}", order_action, methods=["POST"]),
+    Route("/_sandbox/listings/{sellerId}/{sku:path}/replace", replace_listing, methods=["POST"]),
+    Route("/_sandbox/faults", faults, methods=["POST", "DELETE"]),
+    Route("/_sandbox/settings", settings, methods=["GET", "POST"]),
+    Route("/_sandbox/documents/{documentId}", document, methods=["GET", "PUT"]),
+]

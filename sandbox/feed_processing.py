@@ -75,16 +75,10 @@ def _report_items(
     return items
 
 
-def finish_feed(state: SandboxState, job: Job) -> None:
-    """Process a due feed and store its processing report as the result document."""
-    seller_id = job.seller_id
-    report: dict[str, Any] = {
-        "header": {"sellerId": seller_id, "version": "2.0", "feedId": job.job_id}
-    }
-    issues: list[dict[str, Any]] = []
-    accepted = invalid = processed = 0
-    errors = warnings = 0
+def _read_feed(state: SandboxState, job: Job) -> tuple[Any, list[Any] | None]:
+    """The feed's JSON and its messages (None when the document is not a listings feed)."""
     document = state.documents.get(job.input_document_id or "")
+    feed = None
     try:
         feed = json.loads(document.content) if document else None
         messages = feed["messages"] if isinstance(feed, dict) else None
@@ -92,61 +86,74 @@ def finish_feed(state: SandboxState, job: Job) -> None:
             raise ValueError("no messages")
     except (ValueError, KeyError, TypeError):
         messages = None
+    return feed, messages
+
+
+def _issue_row(message: Any, entry: dict[str, Any]) -> dict[str, Any]:
+    """A processing report issue of one message."""
+    return {
+        "messageId": message.get("messageId") if isinstance(message, dict) else None,
+        "sku": message.get("sku") if isinstance(message, dict) else None,
+        "code": entry["code"],
+        "severity": entry["severity"],
+        "message": entry["message"],
+        **({"attributeName": entry["attributeNames"][0]} if entry.get("attributeNames") else {}),
+    }
+
+
+def _empty_summary(errors: int) -> dict[str, int]:
+    """A processing report summary before any message counts."""
+    return {
+        "errors": errors,
+        "warnings": 0,
+        "messagesProcessed": 0,
+        "messagesAccepted": 0,
+        "messagesInvalid": 0,
+    }
+
+
+def _process(
+    state: SandboxState, job: Job, messages: list[Any]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Apply every message: the report's issues and its summary."""
+    issues: list[dict[str, Any]] = []
+    summary = _empty_summary(errors=0)
+    for message in messages:
+        summary["messagesProcessed"] += 1
+        found = (
+            _message_issues(state, job, message)
+            if isinstance(message, dict)
+            else [logic.issue(logic.INVALID_VALUE, "Invalid message.")]
+        )
+        blocking = any(i["severity"] == "ERROR" for i in found)
+        summary["messagesInvalid" if blocking else "messagesAccepted"] += 1
+        for entry in found:
+            issues.append(_issue_row(message, entry))
+            summary["errors"] += entry["severity"] == "ERROR"
+            summary["warnings"] += entry["severity"] == "WARNING"
+    return issues, summary
+
+
+def finish_feed(state: SandboxState, job: Job) -> None:
+    """Process a due feed and store its processing report as the result document."""
+    report: dict[str, Any] = {
+        "header": {"sellerId": job.seller_id, "version": "2.0", "feedId": job.job_id}
+    }
+    feed, messages = _read_feed(state, job)
     if messages is None or state.settings.feed_failure == "FATAL":
         job.status = "FATAL"
-        issues.append(
-            {
-                "code": "4000000",
-                "severity": "ERROR",
-                "message": "The feed document is not a valid JSON_LISTINGS_FEED.",
-            }
-        )
-        errors = 1
+        message = "The feed document is not a valid JSON_LISTINGS_FEED."
+        issues = [{"code": "4000000", "severity": "ERROR", "message": message}]
+        summary = _empty_summary(errors=1)
     else:
-        for message in messages:
-            processed += 1
-            found = (
-                _message_issues(state, job, message)
-                if isinstance(message, dict)
-                else [logic.issue(logic.INVALID_VALUE, "Invalid message.")]
-            )
-            blocking = [i for i in found if i["severity"] == "ERROR"]
-            if blocking:
-                invalid += 1
-            else:
-                accepted += 1
-            for entry in found:
-                issues.append(
-                    {
-                        "messageId": message.get("messageId")
-                        if isinstance(message, dict)
-                        else None,
-                        "sku": message.get("sku") if isinstance(message, dict) else None,
-                        "code": entry["code"],
-                        "severity": entry["severity"],
-                        "message": entry["message"],
-                        **(
-                            {"attributeName": entry["attributeNames"][0]}
-                            if entry.get("attributeNames")
-                            else {}
-                        ),
-                    }
-                )
-                errors += entry["severity"] == "ERROR"
-                warnings += entry["severity"] == "WARNING"
+        issues, summary = _process(state, job, messages)
         job.status = "DONE"
         requested = (feed.get("header") or {}).get("report") if isinstance(feed, dict) else None
         if isinstance(requested, dict) and requested.get("includedData"):
             report["header"]["report"] = requested
             report["items"] = _report_items(state, job, messages, set(requested["includedData"]))
     report["issues"] = [{k: v for k, v in i.items() if v is not None} for i in issues]
-    report["summary"] = {
-        "errors": errors,
-        "warnings": warnings,
-        "messagesProcessed": processed,
-        "messagesAccepted": accepted,
-        "messagesInvalid": invalid,
-    }
+    report["summary"] = summary
     result = Document(
         state.next_id("amzn1.tortuga.3.result."), "application/json", json.dumps(report).encode()
     )

@@ -107,53 +107,79 @@ class Sandbox:
             return "expired"
         return self.state.sellers.get(seller_id)
 
-    def operation(self, name: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap a handler with Amazon's front door for operation `name`."""
+    async def serve(self, name: str, handler: Handler, request: Request) -> Response:
+        """Answer `request` with `handler` behind Amazon's front door for operation `name`."""
+        self.tick()
+        seller = self.seller_for_token(request.headers.get("x-amz-access-token"))
+        if not isinstance(seller, Seller):
+            details = (
+                "The access token you provided has expired."
+                if seller == "expired"
+                else "The access token you provided is revoked, malformed or invalid."
+            )
+            body = error_body("Unauthorized", "Access to requested resource is denied.", details)
+            return json_response(body, 403)
+        refusal = await self._fault(name)
+        if refusal is not None:
+            return refusal
+        if not self.limits.allow(seller.seller_id, name, self.state.clock.now()):
+            return json_response({"errors": [QUOTA_EXCEEDED]}, 429)
+        return await self._run(name, handler, request, seller)
 
-        async def endpoint(request: Request) -> Response:
-            self.tick()
-            seller = self.seller_for_token(request.headers.get("x-amz-access-token"))
-            if seller is None or seller == "expired":
-                details = (
-                    "The access token you provided has expired."
-                    if seller == "expired"
-                    else "The access token you provided is revoked, malformed or invalid."
-                )
-                body = error_body(
-                    "Unauthorized", "Access to requested resource is denied.", details
-                )
-                return json_response(body, 403)
-            assert isinstance(seller, Seller)
-            fault = self.faults.take(name)
-            if fault is not None:
-                if fault.kind == "429":
-                    return json_response({"errors": [QUOTA_EXCEEDED]}, 429)
-                if fault.kind in ("500", "503"):
-                    body = error_body(
-                        "InternalFailure" if fault.kind == "500" else "ServiceUnavailable",
-                        "We encountered an internal error. Please try again.",
-                    )
-                    return json_response(body, int(fault.kind))
-                if fault.kind == "slow":
-                    self.state.clock.advance(timedelta(seconds=fault.delay))
-                    await asyncio.sleep(fault.delay)
-            if not self.limits.allow(seller.seller_id, name, self.state.clock.now()):
-                return json_response({"errors": [QUOTA_EXCEEDED]}, 429)
-            try:
-                response = await handler(request, seller)
-            except ApiError as error:
-                body = error_body(error.code, error.message, error.details)
-                return json_response(body, error.status, self.limits.rate(name))
-            except (ValueError, TypeError, KeyError) as error:
-                # A parameter or body the handler could not read: Amazon answers 400.
-                body = error_body("InvalidInput", f"Invalid input: {error}")
-                return json_response(body, 400, self.limits.rate(name))
-            except Exception:  # the fake must fail like Amazon, never with a stack trace
-                logger.exception("sandbox operation %s failed", name)
-                body = error_body("InternalFailure", "We encountered an internal error.")
-                return json_response(body, 500)
-            response.headers["x-amzn-RequestId"] = request_id()
-            response.headers["x-amzn-RateLimit-Limit"] = str(self.limits.rate(name))
-            return response
+    async def _fault(self, name: str) -> Response | None:
+        """The answer of an injected fault for this call of `name`, if one fires."""
+        fault = self.faults.take(name)
+        if fault is None:
+            return None
+        if fault.kind == "429":
+            return json_response({"errors": [QUOTA_EXCEEDED]}, 429)
+        if fault.kind in ("500", "503"):
+            body = error_body(
+                "InternalFailure" if fault.kind == "500" else "ServiceUnavailable",
+                "We encountered an internal error. Please try again.",
+            )
+            return json_response(body, int(fault.kind))
+        if fault.kind == "slow":
+            self.state.clock.advance(timedelta(seconds=fault.delay))
+            await asyncio.sleep(fault.delay)
+        return None
 
-        return endpoint
+    async def _run(self, name: str, handler: Handler, request: Request, seller: Seller) -> Response:
+        """Run the handler, turning its errors into Amazon's error answers."""
+        try:
+            response = await handler(request, seller)
+        except ApiError as error:
+            body = error_body(error.code, error.message, error.details)
+            return json_response(body, error.status, self.limits.rate(name))
+        except (ValueError, TypeError, KeyError) as error:
+            # A parameter or body the handler could not read: Amazon answers 400.
+            body = error_body("InvalidInput", f"Invalid input: {error}")
+            return json_response(body, 400, self.limits.rate(name))
+        except Exception:  # the fake must fail like Amazon, never with a stack trace
+            logger.exception("sandbox operation %s failed", name)
+            body = error_body("InternalFailure", "We encountered an internal error.")
+            return json_response(body, 500)
+        response.headers["x-amzn-RequestId"] = request_id()
+        response.headers["x-amzn-RateLimit-Limit"] = str(self.limits.rate(name))
+        return response
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    """The sandbox serving `request` (its app's `state.sandbox`)."""
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
+
+
+def state_of(request: Request) -> SandboxState:
+    """The state of the sandbox serving `request`."""
+    return sandbox_of(request).state
+
+
+def operation(name: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of SP-API operation `name`: `handler` behind Amazon's front door."""
+
+    async def endpoint(request: Request) -> Response:
+        return await sandbox_of(request).serve(name, handler, request)
+
+    endpoint.__name__ = name
+    return endpoint

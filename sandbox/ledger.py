@@ -172,6 +172,14 @@ def open_group(state: SandboxState, seller_id: str, currency: str) -> EventGroup
     return group
 
 
+def book_shipment(state: SandboxState, order: Order) -> None:
+    """Book a shipped order's ShipmentEvent in its seller's open payout (posted at last update)."""
+    group = open_group(state, order.seller_id, order.currency)
+    record(
+        group, "ShipmentEventList", shipment_event(order, order.last_updated), order.marketplace_id
+    )
+
+
 def build_payouts(state: SandboxState, seller: Seller) -> None:
     """Two closed 14-day payouts and an open one per currency, from the seller's shipped orders."""
     now = state.clock.now()

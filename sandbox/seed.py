@@ -55,9 +55,9 @@ def _gtin(rng: random.Random, length: int) -> str:
     return "".join(map(str, digits)) + str(check)
 
 
-def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
-    """Simple products (UPC+EAN), variation families of 1-3 themes, ISBN-only books."""
-    for n in range(4 * scale):
+def _simple_products(state: SandboxState, rng: random.Random, count: int) -> None:
+    """Home products with a UPC and an EAN; the first is of the restricted brand."""
+    for n in range(count):
         brand = RESTRICTED_BRAND if n == 0 else rng.choice(BRANDS)
         noun = NOUNS[n % len(NOUNS)]
         product = Product(
@@ -72,8 +72,13 @@ def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
             weight_kg=Decimal(rng.randint(1, 40)) / 10,
         )
         state.products[product.asin] = product
+
+
+def _variation_families(state: SandboxState, rng: random.Random, count: int) -> None:
+    """Shirt families varying by color, size and color, or size, color and style."""
     themes = [["color"], ["size", "color"], ["size", "color", "style"]]
-    for n in range(3 * scale):
+    values = {"color": COLORS[:3], "size": SIZES_APPAREL[:2], "style": STYLES}
+    for n in range(count):
         theme = themes[n % 3]
         brand = rng.choice(BRANDS)
         parent = Product(
@@ -86,7 +91,6 @@ def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
             variation_theme=theme,
         )
         state.products[parent.asin] = parent
-        values = {"color": COLORS[:3], "size": SIZES_APPAREL[:2], "style": STYLES}
         combos: list[dict[str, str]] = [{}]
         for attribute in theme:
             combos = [{**c, attribute: v} for c in combos for v in values[attribute]]
@@ -104,7 +108,11 @@ def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
             )
             parent.child_asins.append(child.asin)
             state.products[child.asin] = child
-    for n in range(2 * scale):
+
+
+def _books(state: SandboxState, rng: random.Random, count: int) -> None:
+    """Books known only by ISBN; every other one has its ISBN-10 as ASIN."""
+    for n in range(count):
         isbn = "978" + _gtin(rng, 10)
         book = Product(
             asin=isbn[3:12] + "X" if n % 2 else _asin(rng),
@@ -116,6 +124,13 @@ def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
             identifiers=[("ISBN", isbn)],
         )
         state.products[book.asin] = book
+
+
+def build_catalog(state: SandboxState, rng: random.Random, scale: int) -> None:
+    """Simple products (UPC+EAN), variation families of 1-3 themes, ISBN-only books."""
+    _simple_products(state, rng, 4 * scale)
+    _variation_families(state, rng, 3 * scale)
+    _books(state, rng, 2 * scale)
 
 
 def build_listings(state: SandboxState, rng: random.Random, seller: Seller) -> None:

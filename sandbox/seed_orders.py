@@ -104,6 +104,50 @@ def make_line(
     return line
 
 
+def _lines(
+    state: SandboxState,
+    rng: random.Random,
+    seller: Seller,
+    marketplace_id: str,
+    *,
+    status: str,
+    index: int,
+    fba: bool,
+) -> list[OrderLine]:
+    """1-3 lines of the seller's priced listings, FBA or merchant-fulfilled as the order is."""
+    listings = [
+        listing
+        for listing in state.listings.values()
+        if listing.seller_id == seller.seller_id
+        and marketplace_id in listing.offers
+        and listing.offers[marketplace_id].price > 0
+    ]
+    pool = [
+        lst for lst in listings if (lst.offers[marketplace_id].fulfillment != "DEFAULT") == fba
+    ] or listings
+    line_count = 2 if status == "PARTIALLY_SHIPPED" else rng.choice([1, 1, 2, 3])
+    chosen = rng.sample(pool, min(line_count, len(pool)))
+    lines = [
+        make_line(rng, lst, marketplace_id, gift=index % 7 == 1, promo=index % 3 == 1)
+        for lst in chosen
+    ]
+    if index % 9 == 8:
+        lines[0].sku = None  # a SKU Amazon no longer knows (seed: "left blank")
+    for line in lines:
+        line.quantity_shipped = line.quantity if status == "SHIPPED" else 0
+    if status == "PARTIALLY_SHIPPED":
+        lines[0].quantity_shipped = lines[0].quantity
+    return lines
+
+
+def _buyer(rng: random.Random, country: str, index: int, business: bool) -> dict[str, str]:
+    buyer = {"buyerName": ADDRESSES[country][0], "buyerEmail": f"buyer{index}@marketplace.amazon"}
+    if business:
+        buyer["buyerCompanyName"] = "Acme Corp"
+        buyer["buyerPurchaseOrderNumber"] = f"PO-{rng.randint(10000, 99999)}"
+    return buyer
+
+
 def make_order(
     state: SandboxState,
     rng: random.Random,
@@ -116,38 +160,14 @@ def make_order(
 ) -> Order:
     """One order of `seller` in `marketplace_id` with the varied features the demo needs."""
     market = BY_ID[marketplace_id]
-    listings = [
-        listing
-        for listing in state.listings.values()
-        if listing.seller_id == seller.seller_id
-        and marketplace_id in listing.offers
-        and listing.offers[marketplace_id].price > 0
-    ]
     fba = status in ("SHIPPED", "PENDING", "CANCELLED") and index % 3 == 0
-    pool = [
-        lst for lst in listings if (lst.offers[marketplace_id].fulfillment != "DEFAULT") == fba
-    ] or listings
-    line_count = 2 if status == "PARTIALLY_SHIPPED" else rng.choice([1, 1, 2, 3])
-    chosen = rng.sample(pool, min(line_count, len(pool)))
-    lines = [
-        make_line(rng, lst, marketplace_id, gift=index % 7 == 1, promo=index % 3 == 1)
-        for lst in chosen
-    ]
-    if index % 9 == 8:
-        lines[0].sku = None  # a SKU Amazon no longer knows (seed: "left blank")
+    lines = _lines(state, rng, seller, marketplace_id, status=status, index=index, fba=fba)
     business = index % 5 == 3
-    for line in lines:
-        line.quantity_shipped = line.quantity if status == "SHIPPED" else 0
-    if status == "PARTIALLY_SHIPPED":
-        lines[0].quantity_shipped = lines[0].quantity
     country = SHIP_TO[market.country][index % len(SHIP_TO[market.country])]
     programs = ["AMAZON_BUSINESS"] if business else []
     if index % 4 == 0:
         programs.append("PRIME")
-    buyer = {"buyerName": ADDRESSES[country][0], "buyerEmail": f"buyer{index}@marketplace.amazon"}
-    if business:
-        buyer["buyerCompanyName"] = "Acme Corp"
-        buyer["buyerPurchaseOrderNumber"] = f"PO-{rng.randint(10000, 99999)}"
+    buyer = _buyer(rng, country, index, business)
     latest = state.clock.now() - timedelta(minutes=10)
     updated = min(created + timedelta(hours=rng.randint(1, 48)), latest)
     return Order(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import httpx
 import pytest
 
 from skuport.sandbox.app import create_sandbox_app
 from skuport.sandbox.clock import SandboxClock
 from skuport.server.app import create_app
+from tests.e2e.stock_push_support import CONNECT, DOWNLOAD, SETTINGS
 
 SANDBOX = "http://sandbox.test"
 
@@ -62,3 +65,34 @@ def _connect_input(seller, **overrides):  # type: ignore[no-untyped-def]
     }
     values.update(overrides)
     return values
+
+
+@pytest.fixture
+def eu_store(gql, app, sellers, connect_input, sessions):
+    """The EU seller (5 marketplaces) connected, its catalog downloaded and linked."""
+
+    async def connect(**settings):
+        result = await gql(CONNECT, input=connect_input(sellers["EU"]))
+        store_id = result["data"]["connectStore"]["store"]["id"]
+        wanted = {"createProductIfNotFound": True, "updateStockLevels": True, **settings}
+        changed = await gql(SETTINGS, storeId=store_id, settings=wanted)
+        assert changed["data"]["updateStoreSettings"]["__typename"] == "StoreSaved", changed
+        await gql(DOWNLOAD, storeId=store_id)
+        await app.state.services.runner.drain()
+        return int(store_id)
+
+    return connect
+
+
+@pytest.fixture
+def calls(sandbox, monkeypatch):
+    """SP-API calls the sandbox answered, by operation."""
+    counted: Counter[str] = Counter()
+    original = sandbox.limits.allow
+
+    def counting(seller_id, name, now):  # type: ignore[no-untyped-def]
+        counted[name] += 1
+        return original(seller_id, name, now)
+
+    monkeypatch.setattr(sandbox.limits, "allow", counting)
+    return counted

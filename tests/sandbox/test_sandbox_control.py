@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
+
 from skuport.sandbox.app import create_sandbox_app
 from skuport.sandbox.cli import run_sandbox
+from skuport.sandbox.clock import SandboxClock
 from skuport.sandbox.demo import demo_credentials
 
 NA = "ATVPDKIKX0DER"
@@ -160,3 +163,23 @@ async def test_unreadable_parameters_answer_400_invalid_input(http, na_token):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "InvalidInput"
+
+
+async def test_two_sandboxes_in_one_process_keep_their_own_clock_orders_and_tokens(
+    http, na_token, sandbox
+):
+    """Each app answers from its own state: a second sandbox of the same seed shares nothing."""
+    other_app = create_sandbox_app(seed=3, size="tiny", clock=SandboxClock())
+    seller = next(s for s in sandbox.state.sellers.values() if s.region == "NA")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=other_app), base_url="http://other.test"
+    ) as other:
+        await http.post("/_sandbox/clock", json={"seconds": 600})
+        created = await http.post("/_sandbox/orders", json={"sellerId": seller.seller_id})
+        order_id = created.json()["order"]["orderId"]
+        assert (await other.get("/_sandbox/clock")).json()["now"] == "2026-08-01T12:00:00Z"
+        assert order_id not in other_app.state.sandbox.state.orders
+        refused = await other.get("/sellers/v1/marketplaceParticipations", headers=na_token)
+        assert refused.status_code == 403
+    found = await http.get(f"/orders/2026-01-01/orders/{order_id}", headers=na_token)
+    assert found.status_code == 200
