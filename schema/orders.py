@@ -24,7 +24,7 @@ from skuport.schema.pagination import Connection, paginate
 from skuport.schema.permissions import OPERATORS, READERS, allow
 
 OrderFulfilment = strawberry.enum(m.OrderFulfilment, name="OrderFulfilment")
-OrderChargeKind = strawberry.enum(m.ChargeKind, name="OrderChargeKind")
+OrderChargeKind = strawberry.enum(m.OrderChargeKind, name="OrderChargeKind")
 
 
 # BX-2

@@ -37,7 +37,10 @@ class LogState(enum.StrEnum):
     VOIDED = "voided"  # cancelled on Amazon after processing: sale task voided
 
 
-class ChargeKind(enum.StrEnum):
+class OrderChargeKind(enum.StrEnum):
+    """A charge on an Amazon order as Amazon names it; processing turns each into a sale
+    line's `ChargeKind` (a promotion becomes a discount)."""
+
     SHIPPING = "shipping"
     GIFT_WRAP = "gift_wrap"
     PROMOTION_DISCOUNT = "promotion_discount"
@@ -159,7 +162,7 @@ class PendingOrderCharge(Base):
     pending_order_id: Mapped[int] = mapped_column(
         ForeignKey("pending_orders.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ChargeKind] = mapped_column(value_enum(ChargeKind))
+    kind: Mapped[OrderChargeKind] = mapped_column(value_enum(OrderChargeKind))
     amount: Mapped[Decimal] = mapped_column(Money())
     tax_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     tax_rule_id: Mapped[int | None] = mapped_column(

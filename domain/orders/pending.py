@@ -8,7 +8,7 @@ from skuport.domain.amazon.orders import Order, OrderItem
 from skuport.domain.orders.capture_rules import CAPTURED_WHEN
 from skuport.domain.orders.matching import Match
 from skuport.domain.orders.models import (
-    ChargeKind,
+    OrderChargeKind,
     OrderLogEntry,
     PendingOrder,
     PendingOrderCharge,
@@ -76,10 +76,10 @@ def _line(store: Store, order: Order, item: OrderItem, match: Match) -> PendingO
 
 
 CHARGES = (
-    (ChargeKind.SHIPPING, ("SHIPPING", None), ("TAX", "SHIPPING")),
-    (ChargeKind.GIFT_WRAP, ("GIFT_WRAP", None), ("TAX", "GIFT_WRAP")),
-    (ChargeKind.PROMOTION_DISCOUNT, ("DISCOUNT", "ITEM"), None),
-    (ChargeKind.SHIPPING_DISCOUNT, ("DISCOUNT", "SHIPPING"), None),
+    (OrderChargeKind.SHIPPING, ("SHIPPING", None), ("TAX", "SHIPPING")),
+    (OrderChargeKind.GIFT_WRAP, ("GIFT_WRAP", None), ("TAX", "GIFT_WRAP")),
+    (OrderChargeKind.PROMOTION_DISCOUNT, ("DISCOUNT", "ITEM"), None),
+    (OrderChargeKind.SHIPPING_DISCOUNT, ("DISCOUNT", "SHIPPING"), None),
 )
 
 
@@ -92,7 +92,7 @@ def _charges(store: Store, order: Order) -> list[PendingOrderCharge]:
         tax = (
             sum((_money(i, *tax_part) for i in order.items), Decimal(0)) if tax_part else Decimal(0)
         )
-        if kind is ChargeKind.PROMOTION_DISCOUNT:
+        if kind is OrderChargeKind.PROMOTION_DISCOUNT:
             # A discount without subtypes is a promotion on the items.
             bare = sum(
                 (

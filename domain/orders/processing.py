@@ -21,15 +21,14 @@ from skuport.domain.inventory.sales.invoicing import (
     record_payment,
 )
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from skuport.domain.inventory.sales.models import ChargeKind as SaleChargeKind
-from skuport.domain.inventory.sales.models import InvoiceStatus, Sale, StageStatus
+from skuport.domain.inventory.sales.models import ChargeKind, InvoiceStatus, Sale, StageStatus
 from skuport.domain.inventory.sales.service import create_sale
 from skuport.domain.inventory.sales.stages import FulfilmentMode, Stage, stages_of
 from skuport.domain.inventory.stock.reservations import release_reservation, reserved_stock
 from skuport.domain.orders.capture import OrderSkipped, SkipReason
 from skuport.domain.orders.models import (
-    ChargeKind,
     LogState,
+    OrderChargeKind,
     OrderFulfilment,
     OrderLogEntry,
     PendingOrder,
@@ -37,10 +36,10 @@ from skuport.domain.orders.models import (
 from skuport.domain.stores.models import Consolidation, SalesRepresentative, Store
 
 SALE_CHARGE = {
-    ChargeKind.SHIPPING: SaleChargeKind.SHIPPING,
-    ChargeKind.GIFT_WRAP: SaleChargeKind.GIFT_WRAP,
-    ChargeKind.PROMOTION_DISCOUNT: SaleChargeKind.DISCOUNT,
-    ChargeKind.SHIPPING_DISCOUNT: SaleChargeKind.SHIPPING_DISCOUNT,
+    OrderChargeKind.SHIPPING: ChargeKind.SHIPPING,
+    OrderChargeKind.GIFT_WRAP: ChargeKind.GIFT_WRAP,
+    OrderChargeKind.PROMOTION_DISCOUNT: ChargeKind.DISCOUNT,
+    OrderChargeKind.SHIPPING_DISCOUNT: ChargeKind.SHIPPING_DISCOUNT,
 }
 FBA_CARRIER = "Amazon FBA"
 AUTO_SHIP_CARRIER = "Auto-ship"

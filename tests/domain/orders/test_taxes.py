@@ -15,7 +15,7 @@ from skuport.domain.amazon.orders import (
 )
 from skuport.domain.amazon.parsing import AmountWithCurrency
 from skuport.domain.orders.matching import Match
-from skuport.domain.orders.models import ChargeKind
+from skuport.domain.orders.models import OrderChargeKind
 from skuport.domain.orders.pending import _charges, _eu_rule, _line
 from skuport.domain.stores.models import Region
 
@@ -73,9 +73,9 @@ def test_na_lines_keep_amazons_tax_under_the_mapped_rules():
 
 def test_charges_are_order_level_with_their_own_tax_rules():
     charges = {c.kind: c for c in _charges(store(Region.NA), order("US", taxed=True))}
-    shipping = charges[ChargeKind.SHIPPING]
+    shipping = charges[OrderChargeKind.SHIPPING]
     assert (shipping.amount, shipping.tax_amount, shipping.tax_rule_id) == (
         Decimal("4.99"), Decimal("0.41"), CHARGE,
     )  # fmt: skip
-    discount = charges[ChargeKind.PROMOTION_DISCOUNT]
+    discount = charges[OrderChargeKind.PROMOTION_DISCOUNT]
     assert (discount.amount, discount.tax_rule_id) == (Decimal("-2.00"), FREE)
