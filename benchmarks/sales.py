@@ -28,7 +28,7 @@ from skuport.domain.inventory.reference.service import (
     create_price_tier,
     create_tax_rule,
 )
-from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
+from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, create_sales
 from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
 from skuport.domain.inventory.sales.invoicing import invoice_sale, record_payment
 from skuport.domain.inventory.sales.lines import ProductLine
@@ -92,7 +92,7 @@ async def _process_batch(
 ) -> None:
     async with UnitsOfWork(sessions, clock=SystemClock(), bus=bus)() as uow:
         session = uow.session
-        results = await process_sales(
+        results = await create_sales(
             session, [_request(shop, n) for n in range(first, first + size)]
         )
     assert all(r.error is None and r.shipped for r in results)
@@ -171,7 +171,7 @@ async def run() -> str:
         "## Sale tasks fully processed (IN-5, domain services, SQLite)\n\n"
         f"{sales:,} sales of 3 lines over {PRODUCTS} products: create (allocate) → pick → pack → "
         "ship → invoice AUTHORISED → payment in full, committed, then their availability "
-        f"events published. `process_sales` takes {BATCH} sales per transaction, as order "
+        f"events published. `create_sales` takes {BATCH} sales per transaction, as order "
         "processing does; for comparison, "
         f"{single:,} sales one at a time through the per-sale services (`create_sale`, "
         "`fulfil_sale`, `invoice_sale`, `record_payment`), each in its own transaction.\n\n"

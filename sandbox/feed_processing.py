@@ -112,7 +112,7 @@ def _empty_summary(errors: int) -> dict[str, int]:
     }
 
 
-def _process(
+def _apply_messages(
     state: SandboxState, job: Job, messages: list[Any]
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Apply every message: the report's issues and its summary."""
@@ -146,7 +146,7 @@ def finish_feed(state: SandboxState, job: Job) -> None:
         issues = [{"code": "4000000", "severity": "ERROR", "message": message}]
         summary = _empty_summary(errors=1)
     else:
-        issues, summary = _process(state, job, messages)
+        issues, summary = _apply_messages(state, job, messages)
         job.status = "DONE"
         requested = (feed.get("header") or {}).get("report") if isinstance(feed, dict) else None
         if isinstance(requested, dict) and requested.get("includedData"):

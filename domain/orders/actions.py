@@ -27,7 +27,7 @@ from skuport.domain.orders.models import (
     PendingOrder,
 )
 from skuport.domain.orders.outcomes import Outcome, flag_and_notify
-from skuport.domain.orders.processing import process_orders
+from skuport.domain.orders.processing import make_sales
 from skuport.domain.orders.service import handle_order, record_skip
 from skuport.domain.orders.source import INCLUDED
 from skuport.domain.stores.models import Consolidation, Store
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # --- processing on demand and at the consolidation time (PR-1) -------------------------------
 
 
-async def process_pending_orders(
+async def sell_pending_orders(
     *, units: UnitsOfWork, store_id: int, run: RunRecorder | None = None
 ) -> int:
     """Turn the store's pending orders into sales now; returns how many orders were processed."""
@@ -65,7 +65,7 @@ async def process_pending_orders(
                         select(PendingOrder).where(PendingOrder.id.in_(batch))
                     )
                 )
-                await process_orders(uow.session, store=store, pending=pending, now=uow.now())
+                await make_sales(uow.session, store=store, pending=pending, now=uow.now())
                 for order in pending:
                     await clear_order(
                         uow.session, store_id=store_id, amazon_order_id=order.amazon_order_id
@@ -123,7 +123,7 @@ async def retry_attention_item(*, units: UnitsOfWork, gateway: Any, item_id: int
             )
         )
     if item.stage == "processing" and pending is not None:
-        return await _process_one(units, store=store, pending_id=pending)
+        return await _sell_one_pending(units, store=store, pending_id=pending)
     try:
         order = await get_order(
             gateway.client_for(store), item.amazon_order_id, included_data=INCLUDED
@@ -149,7 +149,7 @@ async def retry_attention_item(*, units: UnitsOfWork, gateway: Any, item_id: int
     return outcome
 
 
-async def _process_one(units: UnitsOfWork, *, store: Store, pending_id: int) -> Outcome:
+async def _sell_one_pending(units: UnitsOfWork, *, store: Store, pending_id: int) -> Outcome:
     async with units.reading() as session:
         pending = await session.get(PendingOrder, pending_id)
         assert pending is not None
@@ -157,7 +157,7 @@ async def _process_one(units: UnitsOfWork, *, store: Store, pending_id: int) -> 
     try:
         async with units() as uow:
             pending = await uow.session.get(PendingOrder, pending_id)
-            await process_orders(uow.session, store=store, pending=[pending], now=uow.now())  # type: ignore[list-item]
+            await make_sales(uow.session, store=store, pending=[pending], now=uow.now())  # type: ignore[list-item]
             await clear_order(uow.session, store_id=store.id, amazon_order_id=order_id)
     except (DomainError, OrderSkipped) as exc:
         detail = getattr(exc, "detail", None) or str(exc)

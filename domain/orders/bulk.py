@@ -3,7 +3,7 @@
 The common case — a new order whose lines match by link or SKU, at the FBM or FBA location —
 is taken for a whole batch at once: the rules are those of `capture` and `processing` (log
 entry, pending order, customer, sale arguments, fulfilment, invoice, payment), the sales are
-made by the back office's `process_sales`, and every table is read and written a fixed number
+made by the back office's `create_sales`, and every table is read and written a fixed number
 of times per batch. Whatever needs more — an order already known, a cancellation, a line
 whose product must be fetched from Amazon, a MANUAL store's unlinked listing, "all
 locations", an order the rules would skip or whose sale would be refused — is left to the
@@ -29,7 +29,7 @@ from skuport.domain.inventory.sales.batch import (
     PaymentRequest,
     SaleRequest,
     SaleResult,
-    process_sales,
+    create_sales,
 )
 from skuport.domain.inventory.sales.bulk_insert import column_values
 from skuport.domain.orders.capture import (
@@ -73,7 +73,7 @@ class _Taken:
     fba: bool
 
 
-async def capture_and_process(
+async def capture_and_sell(
     session: AsyncSession, *, store: Store, orders: Sequence[Order], now: datetime
 ) -> set[str]:
     """Capture and process what the common case covers; the Amazon ids of the orders done."""
@@ -107,7 +107,7 @@ async def capture_and_process(
         return set()
     try:
         async with session.begin_nested():
-            return await _process(session, store=store, taken=taken, now=now)
+            return await _make_sales(session, store=store, taken=taken, now=now)
     except IntegrityError:
         log.info("store %s: an order of the batch was captured meanwhile; one by one", store.id)
         return set()
@@ -124,7 +124,7 @@ def _take(store: Store, order: Order, now: datetime, match: LineMatcher) -> _Tak
     return _Taken(order, entry, pending_order(store, order, entry, matches, location_id), fba)
 
 
-async def _process(
+async def _make_sales(
     session: AsyncSession, *, store: Store, taken: list[_Taken], now: datetime
 ) -> set[str]:
     customers = await _customers(session, store, [t.pending for t in taken])
@@ -137,9 +137,9 @@ async def _process(
         _sale_request(store, item, customer_id, tiers[item.pending.marketplace_id], now)
         for item, customer_id in zip(taken, customers, strict=True)
     ]
-    results = await process_sales(session, requests)
+    results = await create_sales(session, requests)
     done = [
-        item for item, result in zip(taken, results, strict=True) if _processed(store, item, result)
+        item for item, result in zip(taken, results, strict=True) if _log_sale(store, item, result)
     ]
     if not done:
         return set()
@@ -179,7 +179,7 @@ def _sale_request(
     )
 
 
-def _processed(store: Store, item: _Taken, result: SaleResult) -> bool:
+def _log_sale(store: Store, item: _Taken, result: SaleResult) -> bool:
     """The log entry of a sale the batch made; False when it was refused (the per-order path
     then captures the order and flags it, OR-8)."""
     if result.error is not None:

@@ -50,7 +50,7 @@ def consolidated_prefix(amazon_order_id: str) -> str:
     return f"[{amazon_order_id}] "
 
 
-async def process_orders(
+async def make_sales(
     session: AsyncSession, *, store: Store, pending: Sequence[PendingOrder], now: datetime
 ) -> list[Sale]:
     """PR-1/PR-2: one sale per order (NONE) or one per currency and location (DAILY)."""

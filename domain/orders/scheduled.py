@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.jobs import DailyAt, Every, JobContext, JobSpec, JobTarget
-from skuport.domain.orders.actions import process_pending_orders
+from skuport.domain.orders.actions import sell_pending_orders
 from skuport.domain.orders.download import download_orders
 from skuport.domain.stores.models import Consolidation, Store, StoreStatus
 
@@ -58,7 +58,7 @@ async def run_download(context: JobContext) -> None:
 async def run_consolidation(context: JobContext) -> None:
     """Process the target store's pending orders into the day's sale (PR-1, DAILY)."""
     assert context.target is not None
-    done = await process_pending_orders(
+    done = await sell_pending_orders(
         units=context.units,
         store_id=int(context.target.key),
         run=context.run,
@@ -82,7 +82,7 @@ ORDERS_CONSOLIDATION = JobSpec(
 )
 
 
-async def _processing_targets(session: AsyncSession) -> list[JobTarget]:
+async def _every_store(session: AsyncSession) -> list[JobTarget]:
     stores = await session.scalars(select(Store).order_by(Store.id))
     return [JobTarget(key=str(s.id), label=s.name, schedule=Every(60)) for s in stores]
 
@@ -92,7 +92,7 @@ ORDERS_PROCESS_NOW = JobSpec(
     # PR-1
     description='Process the store\'s pending orders now ("Process")',
     run=run_consolidation,
-    targets=_processing_targets,
+    targets=_every_store,
 )
 
 

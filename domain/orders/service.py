@@ -18,7 +18,7 @@ from skuport.domain.amazon.orders import FulfillmentStatus, Order
 from skuport.domain.errors import DomainError
 from skuport.domain.jobs import RunRecorder
 from skuport.domain.orders.attention import clear_order
-from skuport.domain.orders.bulk import capture_and_process
+from skuport.domain.orders.bulk import capture_and_sell
 from skuport.domain.orders.cancellation import cancel_captured
 from skuport.domain.orders.capture import (
     CAPTURED_WHEN,
@@ -29,7 +29,7 @@ from skuport.domain.orders.capture import (
 )
 from skuport.domain.orders.models import LogState, OrderLogEntry
 from skuport.domain.orders.outcomes import Outcome, count, flag_and_notify, hold_seen, note_skip
-from skuport.domain.orders.processing import apply_late_payment, process_orders
+from skuport.domain.orders.processing import apply_late_payment, make_sales
 from skuport.domain.orders.products import fetch_products_of
 from skuport.domain.orders.source import Fetched
 from skuport.domain.stock_sync.holds import release_uncaptured
@@ -94,7 +94,7 @@ async def _apply_batch(
     outcomes: list[Outcome] = []
     async with units() as uow:
         # The common case, the whole batch at once; the rest one by one below.
-        done = await capture_and_process(uow.session, store=store, orders=orders, now=uow.now())
+        done = await capture_and_sell(uow.session, store=store, orders=orders, now=uow.now())
         for order in orders:
             if order.order_id in done:
                 outcomes.append(Outcome("processed"))
@@ -197,7 +197,7 @@ async def _capture(
         return Outcome("captured")
     try:
         async with uow.savepoint():
-            await process_orders(session, store=store, pending=[pending], now=now)
+            await make_sales(session, store=store, pending=[pending], now=now)
     except (DomainError, OrderSkipped) as exc:
         # Captured; allocated now, and processing waits in the attention queue until retried.
         await session.refresh(pending)

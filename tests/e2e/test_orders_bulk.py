@@ -125,7 +125,7 @@ async def test_or4_pr2_pr3_pa1_a_batch_makes_the_same_sales_as_one_order_at_a_ti
             await drain()
 
     with monkeypatch.context() as patched:
-        patched.setattr(order_service, "capture_and_process", nothing_in_bulk)
+        patched.setattr(order_service, "capture_and_sell", nothing_in_bulk)
         first = await scheduled(store.id)
         await processed()
     one_by_one = await _sales_by_order(sessions)
@@ -134,14 +134,14 @@ async def test_or4_pr2_pr3_pa1_a_batch_makes_the_same_sales_as_one_order_at_a_ti
     for row in await log_rows(gql, store.id):
         deleted = await gql(DELETE, role="operations", id=row["id"])
         assert deleted["data"]["deleteLogEntry"]["__typename"] == "LogEntryDeleted", deleted
-    real, in_bulk = order_service.capture_and_process, set()
+    real, in_bulk = order_service.capture_and_sell, set()
 
     async def watched(*args, **kwargs) -> set[str]:
         done = await real(*args, **kwargs)
         in_bulk.update(done)
         return done
 
-    monkeypatch.setattr(order_service, "capture_and_process", watched)
+    monkeypatch.setattr(order_service, "capture_and_sell", watched)
     again = await load(store.id)  # a manual load for the range goes through the same batches
     await processed()
     in_batches = await _sales_by_order(sessions)

@@ -327,13 +327,13 @@ async def test_a_processing_run_killed_halfway_makes_no_half_sale(
     pending = await count(sessions, PendingOrder)
     async with sessions() as session:
         currencies = set(await session.scalars(select(PendingOrder.currency)))
-    real = actions.process_orders
+    real = actions.make_sales
 
     async def dying(session, **kwargs):
         await real(session, **kwargs)  # the sale is made, not yet committed...
         raise asyncio.CancelledError  # ...when the server goes away
 
-    monkeypatch.setattr(actions, "process_orders", dying)
+    monkeypatch.setattr(actions, "make_sales", dying)
     async with sessions() as session:
         [target] = await consolidation_targets(session)
     runner = app.state.services.runner
@@ -342,7 +342,7 @@ async def test_a_processing_run_killed_halfway_makes_no_half_sale(
             ORDERS_CONSOLIDATION, trigger=Trigger.USER, triggered_by="a", target=target
         )
     assert await count(sessions, Sale) == 0 and await count(sessions, PendingOrder) == pending
-    monkeypatch.setattr(actions, "process_orders", real)
+    monkeypatch.setattr(actions, "make_sales", real)
     done = await runner.run(
         ORDERS_CONSOLIDATION, trigger=Trigger.USER, triggered_by="b", target=target
     )

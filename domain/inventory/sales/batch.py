@@ -1,6 +1,6 @@
 """Many new sale tasks at once, each taken as far as asked: the volume path of IN-5.
 
-`process_sales` does for a list of sales what `create_sale`, `fulfil_sale`, `invoice_sale` and
+`create_sales` does for a list of sales what `create_sale`, `fulfil_sale`, `invoice_sale` and
 `record_payment` do for one, with the same rules, written once and called by both paths:
 `prepare_sale` (lines, prices, stock needs), `stages_of` and `stage_statuses` (the stages of a
 fulfilment mode), `find_shortages` (the pick rule), `stock_movement` (each stage's movements),
@@ -61,9 +61,9 @@ __all__ = [
     "SaleRequest",
     "SaleResult",
     "column_values",
+    "create_sales",
     "insert_rows",
     "preload",
-    "process_sales",
     "reserve_ids",
 ]
 
@@ -106,7 +106,7 @@ async def _read(session: AsyncSession, model: type[Any], ids: set[Any]) -> list[
     return list(await session.scalars(select(model).where(model.id.in_(wanted))))
 
 
-async def process_sales(session: AsyncSession, requests: Sequence[SaleRequest]) -> list[SaleResult]:
+async def create_sales(session: AsyncSession, requests: Sequence[SaleRequest]) -> list[SaleResult]:
     """Create the requested sales and take each as far as asked; one result per request."""
     results = [SaleResult() for _ in requests]
     held = await preload(session, requests)

@@ -1,4 +1,4 @@
-"""What `process_sales` is asked for and what it answers, and its plan for each sale."""
+"""What `create_sales` is asked for and what it answers, and its plan for each sale."""
 
 from __future__ import annotations
 

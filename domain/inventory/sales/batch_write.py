@@ -1,4 +1,4 @@
-"""Write what `process_sales` planned: one bulk INSERT per table for the whole batch."""
+"""Write what `create_sales` planned: one bulk INSERT per table for the whole batch."""
 
 from __future__ import annotations
 

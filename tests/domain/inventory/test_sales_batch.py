@@ -1,4 +1,4 @@
-"""IN-5/IN-6 at volume: `process_sales` makes many sales at once by the same rules as one."""
+"""IN-5/IN-6 at volume: `create_sales` makes many sales at once by the same rules as one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from skuport.domain.inventory.models import InvoiceStatus, ProductType
 from skuport.domain.inventory.products.service import KitLine, create_product
 from skuport.domain.inventory.purchasing.service import drop_ship_orders_of_sale
 from skuport.domain.inventory.reference.service import create_supplier
-from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, process_sales
+from skuport.domain.inventory.sales.batch import PaymentRequest, SaleRequest, create_sales
 from skuport.domain.inventory.sales.fulfilment import FulfilmentMode, fulfil_sale
 from skuport.domain.inventory.sales.invoicing import (
     find_invoice,
@@ -166,7 +166,7 @@ async def test_in5_in6_a_batch_sale_is_the_same_as_one_made_step_by_step(
     one = await _seen(session, await _step_by_step(session, ids, lines, mode, paid), products)
     await session.rollback()  # the same start again, for the batch
     payment = PAYMENTS[paid]
-    [result] = await process_sales(
+    [result] = await create_sales(
         session,
         [
             SaleRequest(
@@ -201,7 +201,7 @@ async def test_in5_short_stock_goes_to_the_earlier_sale_and_the_later_pick_stays
         session, product_id=lamp.id, location_id=shop.warehouse.id, quantity=Decimal(3)
     )
 
-    first, second = await process_sales(
+    first, second = await create_sales(
         session,
         [
             _shipped_and_paid(shop, [ProductLine(lamp.id, Decimal(2))]),
@@ -233,7 +233,7 @@ async def test_in5_a_refused_sale_in_a_batch_writes_nothing_and_the_others_are_m
     await session.commit()
     before = await row_counts(session)
 
-    results = await process_sales(
+    results = await create_sales(
         session,
         [
             _request(shop, [ProductLine(999_999, Decimal(1))]),
@@ -284,7 +284,7 @@ async def test_in6_a_batch_kit_ships_its_components_and_drop_ship_orders_from_th
         session, product_id=cup.id, location_id=shop.warehouse.id, quantity=Decimal(10)
     )
 
-    kit_sale, sofa_sale = await process_sales(
+    kit_sale, sofa_sale = await create_sales(
         session,
         [
             _request(
@@ -326,7 +326,7 @@ async def test_in5_a_batch_costs_the_same_statements_for_ten_sales_as_for_forty(
     async def batch(size: int) -> int:
         with counted_statements(engine) as statements:
             async with transaction(sessions) as session:
-                results = await process_sales(
+                results = await create_sales(
                     session, [_shipped_and_paid(shop, lines) for _ in range(size)]
                 )
         assert all(r.shipped and r.payment_id for r in results)
