@@ -54,6 +54,7 @@ from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import FulfilmentMode, InvoiceStatusSetting
 from skuport.domain.stores.sandbox import connect_sandbox_store
 from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
+from skuport.domain.unit_of_work import UnitsOfWork
 from skuport.sandbox.app import create_sandbox_app
 from skuport.sandbox.clock import SandboxClock
 from skuport.sandbox.seed_orders import make_line, make_order
@@ -118,12 +119,13 @@ def _fill_sandbox(state, seller, count: int) -> tuple[list[str], int]:  # type: 
     return skus, lines
 
 
-async def _store(sessions, gateway: AmazonGateway, seller, skus: list[str], now) -> int:  # type: ignore[no-untyped-def]
+async def _store(units: UnitsOfWork, gateway: AmazonGateway, seller, skus: list[str]) -> int:  # type: ignore[no-untyped-def]
     """Connect the seller with a complete NA tax mapping, products in stock, every sale setting."""
-    async with sessions() as session, session.begin():
-        store = await connect_sandbox_store(
-            session, gateway=gateway, url=SANDBOX, seller_id=seller.seller_id, name="bench", now=now
-        )
+    store = await connect_sandbox_store(
+        units, gateway=gateway, url=SANDBOX, seller_id=seller.seller_id, name="bench"
+    )
+    async with units() as uow:
+        session = uow.session
         for entry in store.marketplaces:
             if entry.marketplace_id != US:
                 await set_marketplace(
@@ -213,7 +215,9 @@ async def run() -> str:
     gateway = AmazonGateway(
         box=SecretBox(_key()), clock=clock, sleep=clock.sleep, transport=transport
     )
-    store_id = await _store(sessions, gateway, seller, skus, clock.now())
+    store_id = await _store(
+        UnitsOfWork(sessions, clock=clock, bus=EventBus()), gateway, seller, skus
+    )
     runner = JobRunner(sessions=sessions, clock=clock, bus=EventBus(), services={"amazon": gateway})
     async with sessions() as session:
         target = next(t for t in await download_targets(session) if t.key == str(store_id))

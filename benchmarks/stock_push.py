@@ -51,22 +51,22 @@ def _add_listings(sandbox, seller, count: int) -> list[str]:  # type: ignore[no-
 
 async def _store(services, seller, skus: list[str]) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
     """Connect the seller and link every listing to a product (as a catalog download would)."""
-    async with services.sessions() as session, session.begin():
-        store = await connect_store(
-            session,
-            gateway=services.amazon,
-            connection=StoreConnection(
-                name="EU bench",
-                region="EU",  # type: ignore[arg-type]
-                selling_partner_id=seller.seller_id,
-                lwa_client_id=seller.client_id,
-                lwa_client_secret=seller.client_secret,
-                refresh_token=seller.refresh_token,
-                api_endpoint=SANDBOX,
-                token_url=f"{SANDBOX}/auth/o2/token",
-            ),
-            now=services.clock.now(),
-        )
+    store = await connect_store(
+        services.units,
+        gateway=services.amazon,
+        connection=StoreConnection(
+            name="EU bench",
+            region="EU",  # type: ignore[arg-type]
+            selling_partner_id=seller.seller_id,
+            lwa_client_id=seller.client_id,
+            lwa_client_secret=seller.client_secret,
+            refresh_token=seller.refresh_token,
+            api_endpoint=SANDBOX,
+            token_url=f"{SANDBOX}/auth/o2/token",
+        ),
+    )
+    async with services.units() as uow:
+        session = uow.session
         await session.execute(
             update(StoreSettings)
             .where(StoreSettings.store_id == store.id)
