@@ -129,24 +129,24 @@ async def _set_up() -> _Bench:
         sleep=clock.sleep,
         transport=httpx.ASGITransport(app=sandbox_app),
     )
-    async with sessions() as session, session.begin():
-        store = await connect_sandbox_store(
-            session,
-            gateway=gateway,
-            url="http://sandbox.test",
-            seller_id=seller.seller_id,
-            name="bench",
-            now=clock.now(),
-        )
+    # The sandbox is asked with no transaction open; the settings follow in one.
+    units = UnitsOfWork(sessions, clock=clock, bus=EventBus())
+    store = await connect_sandbox_store(
+        units, gateway=gateway, url="http://sandbox.test", seller_id=seller.seller_id, name="bench"
+    )
+    async with units() as uow:
         await update_settings(
-            session, store_id=store.id, change=SettingsChange(create_product_if_not_found=True)
+            uow.session, store_id=store.id, change=SettingsChange(create_product_if_not_found=True)
         )
         for entry in store.marketplaces:
             if entry.marketplace_id != US:
                 await set_marketplace(
-                    session, store_id=store.id, marketplace_id=entry.marketplace_id, enabled=False
+                    uow.session,
+                    store_id=store.id,
+                    marketplace_id=entry.marketplace_id,
+                    enabled=False,
                 )
-        store_id = store.id
+    store_id = store.id
     return _Bench(listings, clock, engine, sessions, gateway, store_id)
 
 
