@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from skuport.domain.db import create_engine, create_session_factory
 from skuport.domain.db.migrate import upgrade
 from skuport.domain.events import EventBus
-from skuport.domain.listings.download import download_catalog
+from skuport.domain.listings.download import DownloadSummary, download_catalog
 from skuport.domain.security import SecretBox
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.sandbox import connect_sandbox_store
@@ -90,7 +92,28 @@ def fill_sandbox(state, seller_id: str) -> int:  # type: ignore[no-untyped-def]
     return FAMILIES * CHILDREN + SIMPLE
 
 
+@dataclass
+class _Bench:
+    """The benchmark's set-up: a sandbox full of listings and a connected store on SQLite."""
+
+    listings: int
+    clock: SandboxClock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    gateway: AmazonGateway
+    store_id: int
+
+
 async def run() -> str:
+    bench = await _set_up()
+    results = await _measure(bench)
+    await bench.gateway.aclose()
+    await bench.engine.dispose()
+    return _report(bench.listings, results)
+
+
+async def _set_up() -> _Bench:
+    """Fill the sandbox, migrate a fresh SQLite file and connect a store selling in the US only."""
     folder = Path(tempfile.mkdtemp())
     sandbox_app = create_sandbox_app(seed=1, size="tiny", clock=SandboxClock())
     state = sandbox_app.state.sandbox.state
@@ -106,48 +129,56 @@ async def run() -> str:
         sleep=clock.sleep,
         transport=httpx.ASGITransport(app=sandbox_app),
     )
-    async with sessions() as session, session.begin():
-        store = await connect_sandbox_store(
-            session,
-            gateway=gateway,
-            url="http://sandbox.test",
-            seller_id=seller.seller_id,
-            name="bench",
-            now=clock.now(),
-        )
+    # The sandbox is asked with no transaction open; the settings follow in one.
+    units = UnitsOfWork(sessions, clock=clock, bus=EventBus())
+    store = await connect_sandbox_store(
+        units, gateway=gateway, url="http://sandbox.test", seller_id=seller.seller_id, name="bench"
+    )
+    async with units() as uow:
         await update_settings(
-            session, store_id=store.id, change=SettingsChange(create_product_if_not_found=True)
+            uow.session, store_id=store.id, change=SettingsChange(create_product_if_not_found=True)
         )
         for entry in store.marketplaces:
             if entry.marketplace_id != US:
                 await set_marketplace(
-                    session, store_id=store.id, marketplace_id=entry.marketplace_id, enabled=False
+                    uow.session,
+                    store_id=store.id,
+                    marketplace_id=entry.marketplace_id,
+                    enabled=False,
                 )
-        store_id = store.id
+    store_id = store.id
+    return _Bench(listings, clock, engine, sessions, gateway, store_id)
 
+
+async def _measure(bench: _Bench) -> list[tuple[str, DownloadSummary, float, float, int]]:
+    """Download twice (empty, then full database): wall time, virtual time, SQL statements."""
+    clock = bench.clock
     statements = 0
 
     def count(*_args: object) -> None:
         nonlocal statements
         statements += 1
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    event.listen(bench.engine.sync_engine, "before_cursor_execute", count)
     results = []
     for label in ("empty database", "full database (second download)"):
         statements = 0
         virtual_before = clock.now()
         began = time.perf_counter()
         summary = await download_catalog(
-            units=UnitsOfWork(sessions, clock=clock, bus=EventBus()),
-            gateway=gateway,
-            store_id=store_id,
+            units=UnitsOfWork(bench.sessions, clock=clock, bus=EventBus()),
+            gateway=bench.gateway,
+            store_id=bench.store_id,
         )
         wall = time.perf_counter() - began
         virtual = (clock.now() - virtual_before).total_seconds()
         results.append((label, summary, wall, virtual, statements))
-    event.remove(engine.sync_engine, "before_cursor_execute", count)
-    await gateway.aclose()
-    await engine.dispose()
+    event.remove(bench.engine.sync_engine, "before_cursor_execute", count)
+    return results
+
+
+def _report(listings: int, results: list[tuple[str, DownloadSummary, float, float, int]]) -> str:
+    """The benchmark's section of the report, as Markdown."""
     lines = [
         "## Catalog download (CA-1 … CA-4, SQLite)\n",
         f"{listings:,} US listings: {FAMILIES:,} variation families of {CHILDREN} and "

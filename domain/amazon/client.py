@@ -112,27 +112,8 @@ class SpApiClient:
         while True:
             attempt += 1
             waited = await self.throttle.acquire(self.store.store_id, operation)
-            try:
-                token = await self.tokens.access_token(self.http, self.store)
-            except AmazonUnavailableError:
-                # Login with Amazon down or slow: as retryable as the API itself.
-                if attempt >= self.retry.max_attempts:
-                    raise
-                await self._backoff(attempt)
-                continue
-            try:
-                response = await self.http.request(
-                    method,
-                    url,
-                    params=query,
-                    json=json,
-                    headers={"x-amz-access-token": token},
-                )
-            except httpx.TransportError as error:
-                self._log(operation, "timeout" if _is_timeout(error) else "error", None, waited)
-                if attempt >= self.retry.max_attempts:
-                    raise AmazonUnavailableError(f"{operation}: {error!r}") from error
-                await self._backoff(attempt)
+            response = await self._send(operation, method, url, query, json, attempt, waited)
+            if response is None:
                 continue
             request_id = response.headers.get("x-amzn-RequestId")
             self._log(operation, response.status_code, request_id, waited)
@@ -150,18 +131,59 @@ class SpApiClient:
                 refreshed = True
                 self.tokens.forget(self.store)
                 continue
-            if status == 429:
-                self.throttle.throttled(self.store.store_id, operation)
-                if attempt >= self.retry.max_attempts:
-                    raise _error(ThrottledError, operation, response, request_id)
-                await self._backoff(attempt)
-                continue
-            if status >= 500:
-                if attempt >= self.retry.max_attempts:
-                    raise _error(ServerError, operation, response, request_id)
-                await self._backoff(attempt)
-                continue
-            raise _error(SpApiError, operation, response, request_id)
+            await self._retry_or_raise(operation, response, request_id, attempt)
+
+    async def _send(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        query: dict[str, str] | None,
+        json: Any,
+        attempt: int,
+        waited: float,
+    ) -> httpx.Response | None:
+        """One request with the store's access token; None once a retryable failure backed off."""
+        try:
+            token = await self.tokens.access_token(self.http, self.store)
+        except AmazonUnavailableError:
+            # Login with Amazon down or slow: as retryable as the API itself.
+            if attempt >= self.retry.max_attempts:
+                raise
+            await self._backoff(attempt)
+            return None
+        try:
+            return await self.http.request(
+                method,
+                url,
+                params=query,
+                json=json,
+                headers={"x-amz-access-token": token},
+            )
+        except httpx.TransportError as error:
+            self._log(operation, "timeout" if _is_timeout(error) else "error", None, waited)
+            if attempt >= self.retry.max_attempts:
+                raise AmazonUnavailableError(f"{operation}: {error!r}") from error
+            await self._backoff(attempt)
+            return None
+
+    async def _retry_or_raise(
+        self, operation: str, response: httpx.Response, request_id: str | None, attempt: int
+    ) -> None:
+        """A refused call: back off before the next attempt if it is retryable, else raise."""
+        status = response.status_code
+        if status == 429:
+            self.throttle.throttled(self.store.store_id, operation)
+            if attempt >= self.retry.max_attempts:
+                raise _error(ThrottledError, operation, response, request_id)
+            await self._backoff(attempt)
+            return
+        if status >= 500:
+            if attempt >= self.retry.max_attempts:
+                raise _error(ServerError, operation, response, request_id)
+            await self._backoff(attempt)
+            return
+        raise _error(SpApiError, operation, response, request_id)
 
     async def download(self, url: str) -> bytes:
         """Fetch a presigned document URL (no SP-API token, not throttled), retrying failures."""

@@ -9,20 +9,24 @@ again after an interruption converges to the same catalog: nothing is keyed on t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from skuport.domain.amazon.catalog_items import CatalogItem
 from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products.models import Product
 from skuport.domain.jobs.runner import RunRecorder
-from skuport.domain.listings.facts import ProductFacts, Variation, facts_of, variation_of
+from skuport.domain.listings.entries import (
+    Listing,
+    MarketplaceTarget,
+    family_of,
+    listings_of,
+    new_entry,
+    refresh_entry,
+)
 from skuport.domain.listings.linking import (
     KnownProducts,
     LinkPolicy,
@@ -38,16 +42,6 @@ from skuport.domain.stores.service import get_store
 from skuport.domain.unit_of_work import UnitsOfWork
 
 BATCH = 250
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A report row with what Amazon's catalog says about it."""
-
-    row: ListingRow
-    facts: ProductFacts
-    variation: Variation | None
-    parent_title: str | None
 
 
 @dataclass
@@ -78,33 +72,6 @@ class DownloadSummary:
             f"{self.created_products} products created, {self.updated_products} updated, "
             f"{self.canceled} canceled, {len(self.skipped)} skipped"
         )
-
-
-@dataclass(frozen=True)
-class MarketplaceTarget:
-    marketplace_id: str
-    code: str
-    currency: str
-    price_tier_id: int | None
-
-
-def listings_of(rows: Sequence[ListingRow], items: dict[str, CatalogItem]) -> list[Listing]:
-    """Join report rows with catalog details; families' children sorted after their parent."""
-    listings = []
-    for row in rows:
-        item = items.get(row.asin)
-        facts = facts_of(item, seller_sku=row.seller_sku, asin=row.asin, title=row.title)
-        variation, parent_title = None, None
-        if item is not None and item.parent_asins:
-            parent = items.get(item.parent_asins[0])
-            if parent is not None:
-                variation = variation_of(item, parent)
-                parent_title = parent.name or parent.asin
-        listings.append(Listing(row, facts, variation, parent_title))
-    return sorted(
-        listings,
-        key=lambda lst: (lst.variation.parent_asin if lst.variation else "", lst.row.asin),
-    )
 
 
 async def download_catalog(
@@ -221,6 +188,31 @@ async def _apply(
     summary: DownloadSummary,
 ) -> list[CatalogEntry]:
     """Upsert the batch's entries, link them to products (creating some), in a few statements."""
+    existing, families = await _stored_for(session, store_id, target, batch)
+    entries, fresh = [], []
+    for listing in batch:
+        entry = existing.get((listing.row.seller_sku, listing.row.asin))
+        if entry is None:
+            entry = new_entry(store_id, target, listing.row, now)
+            fresh.append(entry)  # added once linked: inserted with its product, not updated
+            summary.new_entries += 1
+        refresh_entry(entry, listing, target, token, now)
+        if listing.variation is not None:
+            entry.family = family_of(session, families, store_id, listing)
+        entries.append(entry)
+    already = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is not None]
+    matched = []
+    if policy.automatic:
+        matched = await _link_unlinked(session, store_id, target, policy, entries, batch, summary)
+    session.add_all(fresh)
+    await _update_products(session, target, policy, already, matched, summary)
+    return entries
+
+
+async def _stored_for(
+    session: AsyncSession, store_id: int, target: MarketplaceTarget, batch: list[Listing]
+) -> tuple[dict[tuple[str, str], CatalogEntry], dict[str, CatalogFamily]]:
+    """The batch's entries already stored, by (seller SKU, ASIN), and its families, by parent."""
     keys = [(lst.row.seller_sku, lst.row.asin) for lst in batch]
     existing = {
         (e.seller_sku, e.asin): e
@@ -241,42 +233,27 @@ async def _apply(
             )
         )
     }
-    entries, fresh = [], []
-    for listing in batch:
-        row = listing.row
-        entry = existing.get((row.seller_sku, row.asin))
-        if entry is None:
-            entry = CatalogEntry(
-                store_id=store_id,
-                marketplace_id=target.marketplace_id,
-                seller_sku=row.seller_sku,
-                asin=row.asin,
-                first_seen_at=now,
-                status=CatalogStatus.LISTED,
-                option_values=[],
-                details={},
-            )
-            fresh.append(entry)  # added once linked: inserted with its product, not updated
-            summary.new_entries += 1
-        _refresh(entry, listing, target, token, now)
-        if listing.variation is not None:
-            entry.family = _family(session, families, store_id, listing)
-        entries.append(entry)
-    already = [(e, lst) for e, lst in zip(entries, batch, strict=True) if e.product_id is not None]
-    matched = []
-    if policy.automatic:
-        matched = await _link_unlinked(session, store_id, target, policy, entries, batch, summary)
-    session.add_all(fresh)
+    return existing, families
+
+
+async def _update_products(
+    session: AsyncSession,
+    target: MarketplaceTarget,
+    policy: LinkPolicy,
+    already: list[tuple[CatalogEntry, Listing]],
+    matched: list[tuple[CatalogEntry, Listing, Product]],
+    summary: DownloadSummary,
+) -> None:
+    """CA-9: Amazon is master over linked products; else matched ones only gain a missing price."""
     if policy.amazon_is_master:
         for entry, listing in [*already, *((e, lst) for e, lst, _ in matched)]:
             await _overwrite(session, entry, listing, target, summary)
-        return entries
+        return
     for entry, listing, product in matched:
         try:
             await fill_missing_price(session, product, entry.price, target.price_tier_id)
         except DomainError as exc:  # refused before anything was written
             summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
-    return entries
 
 
 async def _link_unlinked(
@@ -336,40 +313,6 @@ async def _overwrite(
         summary.skipped.append((_label(listing.row), f"{exc.field}: {exc.message}"))
     else:
         summary.updated_products += 1
-
-
-def _refresh(
-    entry: CatalogEntry, listing: Listing, target: MarketplaceTarget, token: str, now: datetime
-) -> None:
-    row, facts = listing.row, listing.facts
-    entry.title = row.title or facts.name
-    entry.isbn = facts.isbn
-    entry.status = CatalogStatus.LISTED if row.active else CatalogStatus.NOT_LISTED
-    entry.fulfilment = row.fulfilment
-    entry.price = row.price.quantize(Decimal("0.0001")) if row.price is not None else None
-    entry.currency = target.currency
-    entry.quantity = row.quantity
-    entry.brand = facts.brand or ""
-    entry.category = facts.category or ""
-    entry.details = facts.as_details()
-    entry.option_values = list(listing.variation.values) if listing.variation else []
-    entry.last_seen_at = now
-    entry.canceled_at = None
-    entry.sync_token = token
-
-
-def _family(
-    session: AsyncSession, families: dict[str, CatalogFamily], store_id: int, listing: Listing
-) -> CatalogFamily:
-    assert listing.variation is not None
-    family = families.get(listing.variation.parent_asin)
-    if family is None:
-        family = CatalogFamily(store_id=store_id, parent_asin=listing.variation.parent_asin)
-        session.add(family)
-        families[family.parent_asin] = family
-    family.title = listing.parent_title or listing.variation.parent_asin
-    family.themes = list(listing.variation.themes)
-    return family
 
 
 async def _cancel_unseen(

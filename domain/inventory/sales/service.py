@@ -21,175 +21,14 @@ from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
 from skuport.domain.inventory.records import load, load_optional, remember_locked
 from skuport.domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
 from skuport.domain.inventory.reference.service import Address, load_account
-from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
-from skuport.domain.inventory.sales.models import ChargeKind, LineKind, Sale, SaleLine, SaleStatus
-from skuport.domain.inventory.sales.pricing import price_line
+from skuport.domain.inventory.sales.drafts import LineContext, LineDraft, build_line, load_products
+from skuport.domain.inventory.sales.lines import SaleLineInput
+from skuport.domain.inventory.sales.models import Sale, SaleLine, SaleStatus
 from skuport.domain.inventory.sales.stages import stock_movement
 from skuport.domain.inventory.stock.ledger import record_movements
 from skuport.domain.inventory.stock.models import Location, MovementKind
-from skuport.domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.inventory.values import decimal_value, optional_text
 from skuport.domain.unit_of_work import now_of
-
-
-@dataclass
-class LineDraft:
-    """A checked, priced sale line not yet written: the columns of a `SaleLine`."""
-
-    kind: LineKind
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    discount_percent: Decimal
-    revenue_account_id: int | None
-    drop_ship: bool
-    product_id: int | None = None
-    sku: str = ""
-    charge_kind: ChargeKind | None = None
-    position: int = 0
-    tax_rule_id: int = 0
-    tax_given: bool = False
-    net: Decimal = Decimal(0)
-    tax: Decimal = Decimal(0)
-    total: Decimal = Decimal(0)
-    id: int | None = None  # once written
-
-    def columns(self, **values: Any) -> dict[str, Any]:
-        """The line's column values (no id); `values` add to them (e.g. `sale_id`)."""
-        row = {k: v for k, v in vars(self).items() if k != "id"}
-        return {**row, **values}
-
-
-@dataclass
-class _Context:
-    customer: Customer
-    tier: PriceTier | None
-    revenue_account_id: int | None
-    rules: dict[int, TaxRule]
-    products: dict[int, Product]
-
-
-async def _rule(session: AsyncSession, ctx: _Context, rule_id: int | None, field: str) -> TaxRule:
-    if rule_id is None:
-        raise InvalidValue(field, "no tax rule given, and no default applies")
-    if rule_id not in ctx.rules:
-        ctx.rules[rule_id] = await load(session, TaxRule, rule_id, field=field)
-    return ctx.rules[rule_id]
-
-
-async def _product(session: AsyncSession, ctx: _Context, product_id: int, field: str) -> Product:
-    if product_id not in ctx.products:
-        ctx.products[product_id] = await load(session, Product, product_id, field=field)
-    return ctx.products[product_id]
-
-
-def _given_tax(value: Decimal | None, *, field: str, negative: bool) -> Decimal | None:
-    if value is None:
-        return None
-    tax = decimal_value(value, field=field, places=2)
-    if (tax > 0 and negative) or (tax < 0 and not negative):
-        raise InvalidValue(field, "a tax amount has the sign of its line's amount")
-    return tax
-
-
-async def _product_line(
-    session: AsyncSession, ctx: _Context, line: ProductLine, field: str
-) -> tuple[LineDraft, int | None]:
-    product = await _product(session, ctx, line.product_id, f"{field}.product_id")
-    unit_price = line.unit_price
-    if unit_price is None:
-        unit_price = product.price_in(ctx.tier.id) if ctx.tier is not None else None
-        if unit_price is None:
-            raise InvalidValue(
-                f"{field}.unit_price",
-                f"{product.sku} has no price in the sale's price tier; give a unit price",
-            )
-    description = optional_text(line.description, field=f"{field}.description", max_length=400)
-    draft = LineDraft(
-        kind=LineKind.PRODUCT,
-        product_id=product.id,
-        sku=product.sku,
-        description=description or product.name,
-        quantity=decimal_value(line.quantity, field=f"{field}.quantity", positive=True),
-        unit_price=decimal_value(unit_price, field=f"{field}.unit_price", minimum=Decimal(0)),
-        discount_percent=line.discount_percent,
-        revenue_account_id=ctx.revenue_account_id or product.revenue_account_id,
-        drop_ship=product.drop_ship,
-    )
-    return draft, line.tax_rule_id or product.default_tax_rule_id or ctx.customer.tax_rule_id
-
-
-def _service_line(ctx: _Context, line: ServiceLine, field: str) -> tuple[LineDraft, int | None]:
-    draft = LineDraft(
-        kind=LineKind.SERVICE,
-        sku=optional_text(line.sku, field=f"{field}.sku", max_length=100),
-        description=required_text(line.description, field=f"{field}.description", max_length=400),
-        quantity=decimal_value(line.quantity, field=f"{field}.quantity", positive=True),
-        unit_price=decimal_value(line.unit_price, field=f"{field}.unit_price", minimum=Decimal(0)),
-        discount_percent=line.discount_percent,
-        revenue_account_id=ctx.revenue_account_id,
-        drop_ship=False,
-    )
-    return draft, line.tax_rule_id or ctx.customer.tax_rule_id
-
-
-def _charge_line(ctx: _Context, line: ChargeLine, field: str) -> tuple[LineDraft, int | None]:
-    try:
-        kind = ChargeKind(line.kind)
-    except ValueError:
-        raise InvalidValue(f"{field}.kind", f"unknown charge kind {line.kind!r}") from None
-    amount = decimal_value(line.amount, field=f"{field}.amount")
-    if kind.is_discount and amount > 0:
-        raise InvalidValue(f"{field}.amount", "a discount is a negative amount")
-    if not kind.is_discount and amount < 0:
-        raise InvalidValue(f"{field}.amount", f"a {kind} charge cannot be negative")
-    description = optional_text(line.description, field=f"{field}.description", max_length=400)
-    draft = LineDraft(
-        kind=LineKind.CHARGE,
-        charge_kind=kind,
-        description=description or kind.replace("_", " ").capitalize(),
-        quantity=Decimal(1),
-        unit_price=amount,
-        discount_percent=Decimal(0),
-        revenue_account_id=ctx.revenue_account_id,
-        drop_ship=False,
-    )
-    return draft, line.tax_rule_id
-
-
-async def _build_line(
-    session: AsyncSession, ctx: _Context, line: SaleLineInput, index: int
-) -> LineDraft:
-    """Check one requested line and turn it into a priced sale line."""
-    field = f"lines[{index}]"
-    if isinstance(line, ProductLine):
-        draft, rule_id = await _product_line(session, ctx, line, field)
-    elif isinstance(line, ServiceLine):
-        draft, rule_id = _service_line(ctx, line, field)
-    elif isinstance(line, ChargeLine):
-        draft, rule_id = _charge_line(ctx, line, field)
-    else:
-        raise InvalidValue(field, f"unknown kind of line {type(line).__name__}")
-    discount = decimal_value(
-        draft.discount_percent, field=f"{field}.discount_percent", minimum=Decimal(0)
-    )
-    if discount > 100:
-        raise InvalidValue(f"{field}.discount_percent", "a discount is at most 100 %")
-    rule = await _rule(session, ctx, rule_id, f"{field}.tax_rule_id")
-    given = _given_tax(line.tax_amount, field=f"{field}.tax_amount", negative=draft.unit_price < 0)
-    amounts = price_line(
-        quantity=draft.quantity,
-        unit_price=draft.unit_price,
-        discount_percent=discount,
-        rule=rule,
-        given_tax=given,
-    )
-    draft.position = index
-    draft.discount_percent = discount
-    draft.tax_rule_id = rule.id
-    draft.tax_given = given is not None
-    draft.net, draft.tax, draft.total = amounts.net, amounts.tax, amounts.total
-    draft.revenue_account_id = draft.revenue_account_id or ctx.customer.revenue_account_id
-    return draft
 
 
 def stock_needs(line: SaleLine | LineDraft, product: Product) -> list[tuple[int, Decimal]]:
@@ -235,20 +74,6 @@ async def _sale_header(
     if tier is not None and tier.currency != currency:
         raise InvalidValue("currency", f"price tier {tier.name} is in {tier.currency}")
     return customer, tier, currency
-
-
-async def _load_products(
-    session: AsyncSession, ctx: _Context, lines: Sequence[SaleLineInput]
-) -> None:
-    """One query for every product of the order (their prices and kit parts come with it)."""
-    product_ids = {
-        line.product_id
-        for line in lines
-        if isinstance(line, ProductLine) and line.product_id not in ctx.products
-    }
-    if product_ids:
-        found = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
-        ctx.products.update({product.id: product for product in found})
 
 
 def _line_needs(
@@ -299,15 +124,15 @@ async def prepare_sale(
     )
     if not lines:
         raise InvalidValue("lines", "a sale needs at least one line")
-    ctx = _Context(
+    ctx = LineContext(
         customer,
         tier,
         revenue_account_id,
         rules if rules is not None else {},
         products if products is not None else {},
     )
-    await _load_products(session, ctx, lines)
-    sale_lines = [await _build_line(session, ctx, line, i) for i, line in enumerate(lines)]
+    await load_products(session, ctx, lines)
+    sale_lines = [await build_line(session, ctx, line, i) for i, line in enumerate(lines)]
     needs = _line_needs(sale_lines, ctx.products)
     values = dict(
         customer_id=customer.id,

@@ -16,7 +16,7 @@ from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.purchasing.service import cancel_drop_ship_orders
 from skuport.domain.inventory.sales.holdings import sale_holdings
 from skuport.domain.inventory.sales.invoicing import find_invoice, get_invoice
-from skuport.domain.inventory.sales.models import InvoiceStatus, Sale, SaleStatus
+from skuport.domain.inventory.sales.models import Invoice, InvoiceStatus, Sale, SaleStatus
 from skuport.domain.inventory.sales.refunds import refund_payments as refund_invoice_payments
 from skuport.domain.inventory.sales.service import get_sale
 from skuport.domain.inventory.stock.ledger import lock_products, record_movement, record_movements
@@ -38,21 +38,43 @@ async def void_sale(
     sale = await get_sale(session, sale_id=sale_id, lock=True)
     if sale.status == SaleStatus.VOIDED:
         raise InvalidState("sale_id", f"{sale.number} is already voided")
-    invoice = await find_invoice(session, sale_id=sale.id)
+    invoice = await _settle_invoice(session, sale, reason, refund_payments=refund_payments)
+    await _reverse_stock(session, sale, reason)
     if invoice is not None:
-        # Locked so that a payment racing with the void is either seen here or refused.
-        invoice = await get_invoice(session, invoice_id=invoice.id, lock=True)
-    paid = invoice is not None and invoice.paid != 0
-    if invoice is not None and paid and not refund_payments:
+        invoice.status = InvoiceStatus.VOIDED
+    await cancel_drop_ship_orders(session, sale_id=sale.id)
+    sale.status = SaleStatus.VOIDED
+    sale.voided_at = now_of(session)
+    sale.void_reason = reason
+    await session.flush()
+    return sale
+
+
+async def _settle_invoice(
+    session: AsyncSession, sale: Sale, reason: str, *, refund_payments: bool
+) -> Invoice | None:
+    """The sale's invoice, locked, once voiding it is allowed and its payments are refunded."""
+    invoice = await find_invoice(session, sale_id=sale.id)
+    if invoice is None:
+        return None
+    # Locked so that a payment racing with the void is either seen here or refused.
+    invoice = await get_invoice(session, invoice_id=invoice.id, lock=True)
+    paid = invoice.paid != 0
+    if paid and not refund_payments:
         raise InvalidState(
             "sale_id",
             f"{sale.number} has payments of {invoice.paid}; a paid sale is credited, or "
             "voided with its payments refunded",
         )
-    if invoice is not None and invoice.credit_notes:
+    if invoice.credit_notes:
         raise InvalidState("sale_id", f"{sale.number} has credit notes; it cannot be voided")
-    if invoice is not None and paid:
+    if paid:
         await refund_invoice_payments(session, invoice=invoice, reason=reason)
+    return invoice
+
+
+async def _reverse_stock(session: AsyncSession, sale: Sale, reason: str) -> None:
+    """Release what the sale holds and put what it shipped back on hand."""
     holdings = await sale_holdings(session, sale_id=sale.id)
     await lock_products(session, [h.product_id for h in holdings])
     for holding in holdings:
@@ -78,14 +100,6 @@ async def void_sale(
                 on_hand=holding.shipped,
                 **common,  # type: ignore[arg-type]
             )
-    if invoice is not None:
-        invoice.status = InvoiceStatus.VOIDED
-    await cancel_drop_ship_orders(session, sale_id=sale.id)
-    sale.status = SaleStatus.VOIDED
-    sale.voided_at = now_of(session)
-    sale.void_reason = reason
-    await session.flush()
-    return sale
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,20 @@ async def _read_figures(
     wanted: list[tuple[int, int]],
     result: dict[tuple[int, int], StockFigure],
 ) -> None:
+    upto = await _read_checkpoints(session, wanted, result)
+    since = await _add_tails(session, wanted, upto, result)
+    if session.get_bind().dialect.name == "sqlite":
+        due = [(pair, last) for pair, (count, last) in since.items() if count >= CHECKPOINT_EVERY]
+        if due:
+            await _write_checkpoints(session, due, result)
+
+
+async def _read_checkpoints(
+    session: AsyncSession,
+    wanted: list[tuple[int, int]],
+    result: dict[tuple[int, int], StockFigure],
+) -> dict[tuple[int, int], int]:
+    """Start each pair's figure at its latest checkpoint; returns the last movement each covers."""
     cp = StockCheckpoint
     latest = (
         select(func.max(cp.id))
@@ -116,6 +130,16 @@ async def _read_figures(
             result[pair] = replace(
                 result[pair], on_hand=on_hand, allocated=allocated, picked=picked
             )
+    return upto
+
+
+async def _add_tails(
+    session: AsyncSession,
+    wanted: list[tuple[int, int]],
+    upto: dict[tuple[int, int], int],
+    result: dict[tuple[int, int], StockFigure],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Add the movements after each checkpoint; returns each pair's (count, last id) of them."""
     params: dict[str, int] = {}
     for i, (product_id, location_id) in enumerate(wanted):
         params.update({f"p{i}": product_id, f"l{i}": location_id})
@@ -133,24 +157,30 @@ async def _read_figures(
             picked=before.picked + (picked or ZERO),
         )
         since[pair] = (count, last)
-    if session.get_bind().dialect.name == "sqlite":
-        due = [(pair, last) for pair, (count, last) in since.items() if count >= CHECKPOINT_EVERY]
-        if due:
-            await session.execute(
-                insert(StockCheckpoint),
-                [
-                    {
-                        "product_id": product_id,
-                        "location_id": location_id,
-                        "upto_movement_id": last,
-                        "on_hand": result[(product_id, location_id)].on_hand,
-                        "allocated": result[(product_id, location_id)].allocated,
-                        "picked": result[(product_id, location_id)].picked,
-                        "created_at": now_of(session),
-                    }
-                    for (product_id, location_id), last in due
-                ],
-            )
+    return since
+
+
+async def _write_checkpoints(
+    session: AsyncSession,
+    due: list[tuple[tuple[int, int], int]],
+    result: dict[tuple[int, int], StockFigure],
+) -> None:
+    """A checkpoint for each due pair: its figure up to and including movement `last`."""
+    await session.execute(
+        insert(StockCheckpoint),
+        [
+            {
+                "product_id": product_id,
+                "location_id": location_id,
+                "upto_movement_id": last,
+                "on_hand": result[(product_id, location_id)].on_hand,
+                "allocated": result[(product_id, location_id)].allocated,
+                "picked": result[(product_id, location_id)].picked,
+                "created_at": now_of(session),
+            }
+            for (product_id, location_id), last in due
+        ],
+    )
 
 
 @functools.cache
