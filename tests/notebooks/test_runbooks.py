@@ -129,7 +129,7 @@ def test_pending_orders_loads_a_range_and_shows_pending_and_attention_or1_pr1_bx
 ):
     """Runbook 03 (OR-1, PR-1, BX-3): loads the default range of a ready store; no errors."""
     from skuport.widgets import SkuportClient
-    from tests.widgets.test_order_widgets import ready_store
+    from tests.widgets.order_widgets_support import ready_store
 
     # given a store whose settings let orders flow, waiting for the daily processing
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])
@@ -156,7 +156,7 @@ def test_logs_and_operations_shows_the_log_notifications_and_charts_lg1_lg4(
 ):
     """Runbook 04 (LG-1 … LG-4): log with sales, notifications, runs and two charts."""
     from skuport.widgets import PendingOrdersWidget, SkuportClient
-    from tests.widgets.test_order_widgets import ready_store
+    from tests.widgets.order_widgets_support import ready_store
 
     # given a store whose orders were loaded (NONE consolidation: each one a sale)
     admin = SkuportClient(live_server.graphql_url, tokens["admin"])

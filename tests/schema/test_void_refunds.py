@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.schema import test_inventory_sales as sales
-from tests.schema.test_inventory_sales import ERROR, INVOICE, PAY, create, level, product_line
-
-office = sales.office  # the back office with stock, as a fixture here too
+from tests.schema.inventory_sales_support import ERROR, INVOICE, PAY, create, level, product_line
 
 VOID = f"""
 mutation Void($id: ID!, $refund: Boolean!) {{

@@ -19,6 +19,11 @@ def operations(live_server, tokens) -> SkuportClient:
 
 
 @pytest.fixture
+def readonly(live_server, tokens) -> SkuportClient:
+    return SkuportClient(live_server.graphql_url, tokens["readonly"])
+
+
+@pytest.fixture
 def seller(live_server):  # type: ignore[no-untyped-def]
     """The sandbox Amazon's North American seller (US, CA, MX)."""
     return next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")

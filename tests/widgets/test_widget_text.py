@@ -27,9 +27,8 @@ from skuport.widgets import (
     StoreSettingsWidget,
     StoresWidget,
 )
-from tests.widgets import test_order_widgets as orders
+from tests.widgets import order_widgets_support as orders
 
-admin, operations, seller = orders.admin, orders.operations, orders.seller
 REQUIREMENT_ID = re.compile(r"\b[A-Z]{2}-[0-9]+\b")
 # Our documents' own numbers (sale SO-000001, purchase order, credit note) are not ids.
 DOCUMENT_NUMBER = re.compile(r"\b(SO|PO|CN)-[0-9]{6}\b")
