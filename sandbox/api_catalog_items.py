@@ -45,7 +45,7 @@ def _summary(product: Product, marketplace_id: str) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "marketplaceId": marketplace_id,
         "brand": product.brand,
-        "itemName": product.title,
+        "itemName": product.title_in(marketplace_id),
         "manufacturer": product.brand,
         "itemClassification": product.classification,
         "browseClassification": {
@@ -64,7 +64,11 @@ def _attributes(product: Product, marketplace_id: str) -> dict[str, Any]:
     language = BY_ID[marketplace_id].language
     return {
         "item_name": [
-            {"value": product.title, "language_tag": language, "marketplace_id": marketplace_id}
+            {
+                "value": product.title_in(marketplace_id),
+                "language_tag": language,
+                "marketplace_id": marketplace_id,
+            }
         ],
         "brand": [
             {"value": product.brand, "language_tag": language, "marketplace_id": marketplace_id}

@@ -19,7 +19,7 @@ from skuport.sandbox.http import (
     parse_time,
     state_of,
 )
-from skuport.sandbox.state import BY_ID, Listing, SandboxState, Seller
+from skuport.sandbox.state import BY_ID, Listing, SandboxState, Seller, amount_text
 
 DATA_SETS = {
     "summaries",
@@ -47,7 +47,7 @@ def render_listing(
                 "productType": listing.product_type,
                 "conditionType": listing.condition,
                 "status": offer.status,
-                "itemName": listing.title,
+                "itemName": listing.title_in(marketplace_id),
                 "createdDate": iso(offer.created or state.clock.now()),
                 "lastUpdatedDate": iso(offer.updated or state.clock.now()),
             }
@@ -63,7 +63,7 @@ def render_listing(
                 "offerType": "B2C",
                 "price": {
                     "currencyCode": BY_ID[marketplace_id].currency,
-                    "amount": f"{offer.price:.2f}",
+                    "amount": amount_text(offer.price, BY_ID[marketplace_id].currency),
                 },
             }
         ]

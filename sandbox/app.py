@@ -14,6 +14,9 @@ from skuport.sandbox import (
     api_orders,
     api_schedules,
     control,
+    control_catalog,
+    control_families,
+    control_orders,
     lwa,
 )
 from skuport.sandbox.api_documents import advance_jobs
@@ -36,6 +39,9 @@ async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
 
 ROUTES = [
     *lwa.ROUTES,
+    *control_orders.ROUTES,  # before control's: /orders/{orderId}/repair is no generic action
+    *control_catalog.ROUTES,
+    *control_families.ROUTES,
     *control.ROUTES,
     *api_orders.ROUTES,
     *api_catalog_items.ROUTES,

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from skuport.sandbox.control_orders import staged_order
 from skuport.sandbox.faults import Fault
 from skuport.sandbox.http import Sandbox, iso, sandbox_of, state_of
 from skuport.sandbox.ledger import book_shipment
@@ -87,9 +88,11 @@ async def clock(request: Request) -> Response:
 
 
 async def create_order(request: Request) -> Response:
-    """POST /_sandbox/orders: a new order of a seller, created now."""
+    """POST /_sandbox/orders: a new order of a seller, created now (staged when `lines` given)."""
     state = state_of(request)
     body = await _body(request)
+    if "lines" in body:
+        return await staged_order(request, body)
     seller = state.sellers.get(str(body.get("sellerId")))
     if seller is None:
         return _problem(404, "unknown sellerId")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from skuport.sandbox.http import iso
-from skuport.sandbox.state import BY_ID, Order, OrderLine
+from skuport.sandbox.state import BY_ID, Order, OrderLine, amount_text
 
 SERVICE_LEVELS = {
     "Standard": "STANDARD",
@@ -23,7 +23,7 @@ SERVICE_LEVELS = {
 
 def money(amount: Decimal, currency: str) -> dict[str, str]:
     """Orders 2026 `Money` (string amount)."""
-    return {"amount": f"{amount:.2f}", "currencyCode": currency}
+    return {"amount": amount_text(amount, currency), "currencyCode": currency}
 
 
 def _item_breakdowns(line: OrderLine, currency: str) -> list[dict[str, Any]]:

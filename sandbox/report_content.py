@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime
+from decimal import Decimal
 
 from skuport.sandbox.http import iso
 from skuport.sandbox.render_orders import line_total
-from skuport.sandbox.state import BY_ID, SandboxState
+from skuport.sandbox.state import BY_ID, Order, OrderLine, SandboxState, amount_text
 
 LISTINGS_COLUMNS = (
     "item-name item-description listing-id seller-sku price quantity open-date image-url "
@@ -55,10 +56,10 @@ def listings_report(state: SandboxState, seller_id: str, marketplace_id: str) ->
             continue
         rows.append(
             {
-                "item-name": listing.title,
+                "item-name": listing.title_in(marketplace_id),
                 "listing-id": f"{zlib.crc32(f'{listing.sku}|{marketplace_id}'.encode()):010d}",
                 "seller-sku": listing.sku,
-                "price": f"{offer.price:.2f}",
+                "price": amount_text(offer.price, BY_ID[marketplace_id].currency),
                 "quantity": offer.quantity if offer.fulfillment == "DEFAULT" else "",
                 "open-date": iso(offer.created or state.clock.now()),
                 "item-is-marketplace": "y",
@@ -73,54 +74,60 @@ def listings_report(state: SandboxState, seller_id: str, marketplace_id: str) ->
     return _tsv(LISTINGS_COLUMNS, rows), len(rows)
 
 
+def _order_row(order: Order, line: OrderLine) -> dict[str, object]:
+    """One orders-report row: an order item with its order's columns."""
+    market = BY_ID[order.marketplace_id]
+    priced = order.status != "PENDING"
+
+    def cash(amount: Decimal) -> str:
+        return amount_text(amount, order.currency)
+
+    def tax(amount: Decimal) -> str:
+        return cash(amount) if priced and (market.taxed or amount) else ""
+
+    return {
+        "amazon-order-id": order.order_id,
+        "merchant-order-id": order.seller_order_id or "",
+        "purchase-date": iso(order.created),
+        "last-updated-date": iso(order.last_updated),
+        "order-status": V0_STATUS[order.status],
+        "fulfillment-channel": "Amazon" if order.fulfilled_by == "AMAZON" else "Merchant",
+        "sales-channel": market.name,
+        "ship-service-level": order.service_level,
+        "product-name": line.title,
+        "sku": line.sku or "",
+        "asin": line.asin,
+        "item-status": V0_STATUS[order.status],
+        "quantity": line.quantity,
+        "currency": order.currency if priced else "",
+        "item-price": cash(line.unit_price * line.quantity) if priced else "",
+        "item-tax": tax(line.item_tax),
+        "shipping-price": cash(line.shipping) if priced else "",
+        "shipping-tax": tax(line.shipping_tax),
+        "gift-wrap-price": cash(line.gift_wrap) if priced else "",
+        "gift-wrap-tax": tax(line.gift_wrap_tax),
+        "item-promotion-discount": cash(-line.promotion_discount) if priced else "",
+        "ship-promotion-discount": cash(-line.shipping_discount) if priced else "",
+        "ship-city": order.address.get("city", ""),
+        "ship-state": order.address.get("stateOrRegion", ""),
+        "ship-postal-code": order.address.get("postalCode", ""),
+        "ship-country": order.address.get("countryCode", ""),
+        "promotion-ids": ",".join(line.promotion_ids),
+        "is-business-order": "true" if "AMAZON_BUSINESS" in order.programs else "false",
+        "purchase-order-number": order.buyer.get("buyerPurchaseOrderNumber", ""),
+        "price-designation": "BusinessPrice" if "AMAZON_BUSINESS" in order.programs else "",
+        "order-total": cash(line_total(line)) if priced else "",
+    }
+
+
 def orders_report(
     state: SandboxState, seller_id: str, marketplace_ids: list[str], start: datetime, end: datetime
 ) -> tuple[bytes, int]:
     """GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL: one row per order item."""
-    rows = []
-    for order in state.seller_orders(seller_id):
-        if order.marketplace_id not in marketplace_ids or not start <= order.last_updated <= end:
-            continue
-        market = BY_ID[order.marketplace_id]
-        for line in order.lines:
-            priced = order.status != "PENDING"
-            rows.append(
-                {
-                    "amazon-order-id": order.order_id,
-                    "merchant-order-id": order.seller_order_id or "",
-                    "purchase-date": iso(order.created),
-                    "last-updated-date": iso(order.last_updated),
-                    "order-status": V0_STATUS[order.status],
-                    "fulfillment-channel": "Amazon"
-                    if order.fulfilled_by == "AMAZON"
-                    else "Merchant",
-                    "sales-channel": market.name,
-                    "ship-service-level": order.service_level,
-                    "product-name": line.title,
-                    "sku": line.sku or "",
-                    "asin": line.asin,
-                    "item-status": V0_STATUS[order.status],
-                    "quantity": line.quantity,
-                    "currency": order.currency if priced else "",
-                    "item-price": f"{line.unit_price * line.quantity:.2f}" if priced else "",
-                    "item-tax": f"{line.item_tax:.2f}" if priced and market.taxed else "",
-                    "shipping-price": f"{line.shipping:.2f}" if priced else "",
-                    "shipping-tax": f"{line.shipping_tax:.2f}" if priced and market.taxed else "",
-                    "gift-wrap-price": f"{line.gift_wrap:.2f}" if priced else "",
-                    "gift-wrap-tax": f"{line.gift_wrap_tax:.2f}" if priced and market.taxed else "",
-                    "item-promotion-discount": f"{-line.promotion_discount:.2f}" if priced else "",
-                    "ship-promotion-discount": f"{-line.shipping_discount:.2f}" if priced else "",
-                    "ship-city": order.address.get("city", ""),
-                    "ship-state": order.address.get("stateOrRegion", ""),
-                    "ship-postal-code": order.address.get("postalCode", ""),
-                    "ship-country": order.address.get("countryCode", ""),
-                    "promotion-ids": ",".join(line.promotion_ids),
-                    "is-business-order": "true" if "AMAZON_BUSINESS" in order.programs else "false",
-                    "purchase-order-number": order.buyer.get("buyerPurchaseOrderNumber", ""),
-                    "price-designation": "BusinessPrice"
-                    if "AMAZON_BUSINESS" in order.programs
-                    else "",
-                    "order-total": f"{line_total(line):.2f}" if priced else "",
-                }
-            )
+    rows = [
+        _order_row(order, line)
+        for order in state.seller_orders(seller_id)
+        if order.marketplace_id in marketplace_ids and start <= order.last_updated <= end
+        for line in order.lines
+    ]
     return _tsv(ORDERS_COLUMNS, rows), len(rows)

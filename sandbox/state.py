@@ -58,9 +58,18 @@ MARKETPLACES: dict[str, Marketplace] = {
         Marketplace(
             "A1RKKUPIHCS9HS", "ES", "Amazon.es", "EUR", "es_ES", "www.amazon.es", True, False
         ),
+        Marketplace(
+            "A1VC38T7YXB528", "JP", "Amazon.co.jp", "JPY", "ja_JP", "www.amazon.co.jp", False, False
+        ),
     )
 }
 BY_ID: dict[str, Marketplace] = {m.id: m for m in MARKETPLACES.values()}
+WHOLE_CURRENCIES = frozenset({"JPY"})  # amounts without decimals
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    """An amount as Amazon writes it: whole yen, two decimals elsewhere."""
+    return f"{amount:.0f}" if currency in WHOLE_CURRENCIES else f"{amount:.2f}"
 
 
 @dataclass
@@ -93,8 +102,13 @@ class Product:
     variation_theme: list[str] = field(default_factory=list)
     variation_values: dict[str, str] = field(default_factory=dict)
     restricted_brand: bool = False
+    titles: dict[str, str] = field(default_factory=dict)  # per marketplace, else `title`
     weight_kg: Decimal = Decimal("0.5")
     size_cm: tuple[Decimal, Decimal, Decimal] = (Decimal(20), Decimal(15), Decimal(5))
+
+    def title_in(self, marketplace_id: str) -> str:
+        """The product's title on one marketplace."""
+        return self.titles.get(marketplace_id, self.title)
 
 
 @dataclass
@@ -123,6 +137,11 @@ class Listing:
     offers: dict[str, Offer] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
     canceled: bool = False
+    titles: dict[str, str] = field(default_factory=dict)  # per marketplace, else `title`
+
+    def title_in(self, marketplace_id: str) -> str:
+        """The listing's title on one marketplace."""
+        return self.titles.get(marketplace_id, self.title)
 
 
 @dataclass
