@@ -133,10 +133,14 @@ def cmd_schema_export(_settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def cmd_sandbox(_settings: Settings, args: argparse.Namespace) -> None:
-    from skuport.sandbox.cli import run_sandbox
+    from skuport.sandbox.cli import parse_start, run_sandbox
 
+    try:
+        start = parse_start(args.start) if args.start else None
+    except ValueError as error:
+        raise CommandError(f"--start {args.start!r} is not a time with a zone: {error}") from error
     ensure_port_free(args.host, args.port)
-    run_sandbox(host=args.host, port=args.port, seed=args.seed, size=args.size)
+    run_sandbox(host=args.host, port=args.port, seed=args.seed, size=args.size, start=start)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
@@ -186,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8100)
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument("--size", choices=["tiny", "demo", "large"], default="demo")
+    sandbox.add_argument(
+        "--start",
+        help="the sandbox clock's start, e.g. 2026-08-01T12:00Z (default: the current time)",
+    )
     sandbox.set_defaults(handler=cmd_sandbox)
 
     demo = commands.add_parser("demo", help="server, scheduler, sandbox Amazon and JupyterLab")
