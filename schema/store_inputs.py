@@ -17,6 +17,10 @@ from skuport.schema.errors import (
     api_field,
 )
 from skuport.schema.store_types import (
+    CHARGE_RULE,
+    COUNTRY_RULES,
+    LINE_RULE,
+    TAX_FREE_RULE,
     Consolidation,
     FulfilmentMode,
     InvoiceStatusSetting,
@@ -65,11 +69,17 @@ class StoreSettingsInput:
     create_product_if_not_found: bool | None = None
     amazon_is_master: bool | None = None
     update_stock_levels: bool | None = None
-    line_tax_rule_id: strawberry.ID | None = None
-    charge_tax_rule_id: strawberry.ID | None = None
-    tax_free_rule_id: strawberry.ID | None = None
+    line_tax_rule_id: strawberry.ID | None = strawberry.field(default=None, description=LINE_RULE)
+    charge_tax_rule_id: strawberry.ID | None = strawberry.field(
+        default=None, description=CHARGE_RULE
+    )
+    tax_free_rule_id: strawberry.ID | None = strawberry.field(
+        default=None, description=TAX_FREE_RULE
+    )
     payment_account_id: strawberry.ID | None = None
-    country_tax_rules: list[CountryTaxRuleInput] | None = None
+    country_tax_rules: list[CountryTaxRuleInput] | None = strawberry.field(
+        default=None, description=COUNTRY_RULES
+    )
     clear: list[str] = strawberry.field(
         default_factory=list,
         description="Settings to set back to none, e.g. fbmLocationId (= all locations).",

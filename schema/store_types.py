@@ -19,6 +19,26 @@ InvoiceStatusSetting = strawberry.enum(m.InvoiceStatusSetting, name="InvoiceStat
 SalesRepresentative = strawberry.enum(m.SalesRepresentative, name="SalesRepresentative")
 MatchProducts = strawberry.enum(m.MatchProducts, name="MatchProducts")
 
+LINE_RULE = (
+    "The tax rule of order lines. North America: named on lines Amazon taxed, with Amazon's "
+    "tax amount; it must add tax to the price (a tax-inclusive rule would leave Amazon's tax "
+    "out of the total and is refused). Europe: used when neither the product nor the "
+    "destination country has a rule; it must be tax inclusive."
+)
+CHARGE_RULE = (
+    "North American stores: the tax rule of shipping, gift wrap and discounts that Amazon "
+    "taxed, with Amazon's tax amount; it must add tax to the price. European stores do not use "
+    "it: their charges take the destination country's rule, as lines do."
+)
+TAX_FREE_RULE = (
+    "A tax-free rule: North America, for lines and charges Amazon did not tax; Europe, for "
+    "destinations without a country rule."
+)
+COUNTRY_RULES = (
+    "European stores: the tax-inclusive rule for each destination country, used for lines "
+    "without a product rule and for every additional charge."
+)
+
 
 @strawberry.type(description="An Amazon country site.")
 class Marketplace:
@@ -79,11 +99,11 @@ class StoreSettings:
         description="When on, catalog downloads overwrite our products' data (all but SKU)."
     )
     update_stock_levels: bool
-    line_tax_rule_id: strawberry.ID | None
-    charge_tax_rule_id: strawberry.ID | None
-    tax_free_rule_id: strawberry.ID | None
+    line_tax_rule_id: strawberry.ID | None = strawberry.field(description=LINE_RULE)
+    charge_tax_rule_id: strawberry.ID | None = strawberry.field(description=CHARGE_RULE)
+    tax_free_rule_id: strawberry.ID | None = strawberry.field(description=TAX_FREE_RULE)
     payment_account_id: strawberry.ID | None
-    country_tax_rules: list[CountryTaxRule]
+    country_tax_rules: list[CountryTaxRule] = strawberry.field(description=COUNTRY_RULES)
 
 
 def settings_view(row: m.StoreSettings) -> StoreSettings:

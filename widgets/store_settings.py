@@ -33,6 +33,7 @@ from skuport.widgets.store_settings_form import (
     gaps_html,
     master_html,
     problems_of,
+    section_note,
     sections_of,
     settings_input,
 )
@@ -169,6 +170,9 @@ class StoreSettingsWidget(w.VBox):
         self.inputs, self.labels, boxes = {}, {}, []
         for title, fields in sections_of(store).items():
             boxes.append(w.HTML(f"<b>{html.escape(title)}</b>"))
+            note = section_note(store, title)
+            if note:
+                boxes.append(w.HTML(f"<i>{html.escape(note)}</i>"))
             for field in fields:
                 self.inputs[field] = filled_input(field, settings, self._reference_choices)
                 self.labels[field] = w.HTML()

@@ -104,13 +104,34 @@ def make_input(field: str, choices: ChoicesOf) -> Any:
     )
 
 
+EU_TAX_NOTE = (
+    "Amazon Europe sends prices with VAT included and no tax: choose tax-inclusive rules. "
+    "Lines shipped within the EU use the product's tax rule when it has one; other lines and "
+    "every additional charge (shipping, gift wrap, discounts) use the rule of the destination "
+    "country, so European stores have no separate rule for charges."
+)
+NA_TAX_NOTE = (
+    "Amazon's tax amounts are kept as they are, under these rules' names: choose rules that "
+    "add tax to the price, so totals stay Amazon's."
+)
+
+
 def sections_of(store: dict[str, Any]) -> dict[str, list[str]]:
-    """The form's sections; EU stores also map a tax rule per destination country (OR-6)."""
+    """The form's sections; EU stores map a tax rule per destination country instead of a rule
+    for charges, which follow the destination country there (OR-6)."""
     sections = dict(SECTIONS)
     if store["region"] == "EU":
         countries = sorted({e["marketplace"]["countryCode"] for e in store["marketplaces"]})
-        sections[TAX_MAPPING] = [*sections[TAX_MAPPING], *(f"country:{c}" for c in countries)]
+        kept = [f for f in sections[TAX_MAPPING] if f != "chargeTaxRuleId"]
+        sections[TAX_MAPPING] = [*kept, *(f"country:{c}" for c in countries)]
     return sections
+
+
+def section_note(store: dict[str, Any], title: str) -> str:
+    """The explanation shown under a section's title, if it has one."""
+    if title != TAX_MAPPING:
+        return ""
+    return EU_TAX_NOTE if store["region"] == "EU" else NA_TAX_NOTE
 
 
 def country_rules(settings: dict[str, Any]) -> dict[str, str]:

@@ -107,7 +107,9 @@ def _charges(store: Store, order: Order) -> list[PendingOrderCharge]:
         if not amount:
             continue
         if store.region is Region.EU:
-            rule = _eu_rule(store, order, None) or settings.charge_tax_rule_id
+            # Europe: a charge follows the goods' VAT, i.e. the destination country's rule, as a
+            # line without a product rule does; the store's charge rule is for NA (Amazon's tax).
+            rule = _eu_rule(store, order, None) or settings.line_tax_rule_id
             tax = Decimal(0)
         else:
             rule = settings.charge_tax_rule_id if tax else settings.tax_free_rule_id

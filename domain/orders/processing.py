@@ -25,6 +25,7 @@ from skuport.domain.inventory.sales.models import ChargeKind, InvoiceStatus, Sal
 from skuport.domain.inventory.sales.service import create_sale
 from skuport.domain.inventory.sales.stages import FulfilmentMode, Stage, stages_of
 from skuport.domain.inventory.stock.reservations import release_reservation, reserved_stock
+from skuport.domain.orders.business_day import business_days_label
 from skuport.domain.orders.capture import OrderSkipped, SkipReason
 from skuport.domain.orders.models import (
     LogState,
@@ -163,7 +164,12 @@ def sale_arguments(
         rep = market.marketplace.abbreviation
     if settings.consolidation is Consolidation.DAILY:
         billing, address = "", None
-        reference = f"Amazon {store.name} {now.date().isoformat()}"
+        day = business_days_label(
+            (o.purchased_at for o in orders),
+            consolidation_time=settings.consolidation_time,
+            timezone=settings.timezone,
+        )
+        reference = f"Amazon {store.name} {day or now.date().isoformat()}"
     else:
         billing, reference = first.billing_name, first.amazon_order_id
         raw = first.shipping_address or {}

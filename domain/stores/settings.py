@@ -34,6 +34,7 @@ from skuport.domain.stores.models import (
     StoreSettings,
 )
 from skuport.domain.stores.service import get_store
+from skuport.domain.stores.tax_mapping import check_tax_mapping
 
 MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
 
@@ -148,6 +149,7 @@ async def update_settings(
                 raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
             if await session.get(TaxRule, rule_id) is None:
                 raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
+    await check_tax_mapping(session, region=store.region, merged=merged, country_rules=rules)
     for name, value in merged.items():
         if name != "store_id":
             setattr(settings, name, value)
@@ -166,7 +168,8 @@ def tax_mapping_gaps(store: Store) -> list[str]:
     gaps = []
     if settings.line_tax_rule_id is None:
         gaps.append("default tax rule for lines")
-    if settings.charge_tax_rule_id is None:
+    # EU charges take the destination country's rule (OR-6), so only NA stores need this one.
+    if store.region is not Region.EU and settings.charge_tax_rule_id is None:
         gaps.append("default tax rule for additional charges")
     if store.region is Region.EU:
         mapped = {rule.country_code for rule in settings.country_tax_rules}

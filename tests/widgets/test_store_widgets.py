@@ -251,16 +251,17 @@ async def test_st6_tax_mapping_gaps_are_shown_until_the_mapping_is_complete(
 ):
     # given
     async with sessions() as session, session.begin():
-        vat = await create_tax_rule(session, name="VAT 20%", rate=Decimal(20))
-        charges = await create_tax_rule(session, name="VAT on charges", rate=Decimal(20))
+        vat = await create_tax_rule(session, name="VAT 20%", rate=Decimal(20), inclusive=True)
     connected(admin, sellers["EU"])
     widget = StoreSettingsWidget(admin)
     assert "default tax rule for lines" in widget.tax_mapping_gaps
     assert "tax rule for destination DE" in widget.tax_mapping_gaps
     assert "orders of this store are skipped" in widget.gaps_view.value
+    # an EU store's charges follow the destination country: no rule for charges is asked for
+    assert "chargeTaxRuleId" not in widget.inputs
+    assert any("every additional charge" in getattr(b, "value", "") for b in widget.form.children)
     # when
     widget.inputs["lineTaxRuleId"].value = str(vat.id)
-    widget.inputs["chargeTaxRuleId"].value = str(charges.id)
     for country in ("GB", "DE", "FR", "IT", "ES"):
         widget.inputs[f"country:{country}"].value = str(vat.id)
     widget.save_button.click()

@@ -79,3 +79,13 @@ def test_charges_are_order_level_with_their_own_tax_rules():
     )  # fmt: skip
     discount = charges[OrderChargeKind.PROMOTION_DISCOUNT]
     assert (discount.amount, discount.tax_rule_id) == (Decimal("-2.00"), FREE)
+
+
+def test_or6_eu_charges_take_the_destinations_rule_never_the_charge_rule():
+    # shipped to Germany: the German rule; to Switzerland (no rule): the tax-free rule
+    assert {c.tax_rule_id for c in _charges(store(), order("DE"))} == {DE}
+    assert {c.tax_rule_id for c in _charges(store(), order("CH"))} == {FREE}
+    # without a tax-free rule, a destination without a rule falls back like a line: the line rule
+    bare = store()
+    bare.settings.tax_free_rule_id = None
+    assert {c.tax_rule_id for c in _charges(bare, order("CH"))} == {LINE}
