@@ -128,11 +128,11 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
         values[name] = value
     rules = None
     if data.country_tax_rules is not None:
-        rules = {}
+        rules = []
         for rule in data.country_tax_rules:
             if not str(rule.tax_rule_id).isdigit():
                 raise BadId("country_tax_rules", str(rule.tax_rule_id))
-            rules[rule.country_code.upper()] = int(rule.tax_rule_id)
+            rules.append((rule.country_code, int(rule.tax_rule_id)))
     return SettingsChange(
         **values, country_tax_rules=rules, clear=frozenset(_snake(c) for c in data.clear)
     )
