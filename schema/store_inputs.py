@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
@@ -97,9 +98,22 @@ class StoreSaved:
     store: Store
 
 
-@strawberry.type
+@strawberry.type(description="The store is disconnected; what happened to its orders.")
 class StoreDisconnected:
     id: strawberry.ID
+    pending_orders_released: int = strawberry.field(
+        description="Orders that were waiting to become sales and are dropped: the stock "
+        "allocated to them is available again. Connecting this seller account again "
+        "downloads them anew."
+    )
+    units_released: Decimal = strawberry.field(
+        description="Units of stock those orders held, now available again."
+    )
+    captured_orders_remembered: int = strawberry.field(
+        description="Orders already turned into sales (or cancelled), remembered for this "
+        "seller account: connecting it again shows them in the log and never downloads them "
+        "as new orders."
+    )
 
 
 ConnectStoreResult = Annotated[
@@ -138,11 +152,11 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
         values[name] = value
     rules = None
     if data.country_tax_rules is not None:
-        rules = {}
+        rules = []
         for rule in data.country_tax_rules:
             if not str(rule.tax_rule_id).isdigit():
                 raise BadId("country_tax_rules", str(rule.tax_rule_id))
-            rules[rule.country_code.upper()] = int(rule.tax_rule_id)
+            rules.append((rule.country_code, int(rule.tax_rule_id)))
     return SettingsChange(
         **values, country_tax_rules=rules, clear=frozenset(_snake(c) for c in data.clear)
     )

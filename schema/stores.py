@@ -186,18 +186,24 @@ class StoresMutation:
     @strawberry.mutation(
         permission_classes=allow(*ADMINS),
         # ST-4
-        description="Remove every Amazon association; products, customers, sales stay.",
+        description="Remove every Amazon association; products, customers, sales stay. The "
+        "stock held by the store's pending orders is released.",
     )
     async def disconnect_store(self, info: Info, id: strawberry.ID) -> DisconnectStoreResult:  # type: ignore[valid-type]
         services = info.context.services
         try:
             async with services.units() as uow:
-                await disconnect_store(uow.session, store_id=to_int(id))
+                orders = await disconnect_store(uow.session, store_id=to_int(id), now=uow.now())
         except DomainError as exc:
             return refused(exc)
         await services.amazon.forget(to_int(id))
         await _stores_changed(info)
-        return StoreDisconnected(id=id)
+        return StoreDisconnected(
+            id=id,
+            pending_orders_released=orders.pending_orders_released,
+            units_released=orders.units_released,
+            captured_orders_remembered=orders.captured_orders_remembered,
+        )
 
     @strawberry.mutation(permission_classes=allow(*ADMINS))
     async def update_store_settings(

@@ -20,7 +20,7 @@ DISCONNECT_STORE = """
 mutation DisconnectStore($id: ID!) {
   disconnectStore(id: $id) {
     __typename
-    ... on StoreDisconnected { id }
+    ... on StoreDisconnected { id pendingOrdersReleased unitsReleased }
     ... on UserError { message field }
   }
 }
@@ -131,7 +131,7 @@ class StoresWidget(w.VBox):
             self.error = result["message"]
             self._render_status()
             return
-        self.notice = f"disconnected {name}"
+        self.notice = f"disconnected {name}" + _released(result)
         self.refresh()
 
     def rename(self) -> None:
@@ -212,3 +212,12 @@ class StoresWidget(w.VBox):
 
 def _count(stores: int) -> str:
     return f"{stores} store connected" if stores == 1 else f"{stores} stores connected"
+
+
+def _released(result: dict) -> str:  # type: ignore[type-arg]
+    """What the disconnect gave back, when its pending orders held stock."""
+    orders = result.get("pendingOrdersReleased") or 0
+    if not orders:
+        return ""
+    noun = "order" if orders == 1 else "orders"
+    return f"; {orders} pending {noun} dropped, {result['unitsReleased']} units available again"

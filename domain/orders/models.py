@@ -56,17 +56,9 @@ class ShipmentConfirmation(enum.StrEnum):
     FAILED = "failed"  # the last attempt failed; retried by the job
 
 
-class OrderLogEntry(Base):
-    """LG-1: one per captured Amazon order. Its unique key is what makes a duplicate impossible."""
+class LoggedOrder:
+    """What a log entry says of a captured Amazon order, wherever the entry is kept."""
 
-    __tablename__ = "order_log_entries"
-    __table_args__ = (
-        UniqueConstraint("store_id", "amazon_order_id"),
-        Index("ix_order_log_entries_sale", "sale_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     marketplace_id: Mapped[str] = mapped_column(String(20))
     amazon_order_id: Mapped[str] = mapped_column(String(40))
     amazon_status: Mapped[str] = mapped_column(String(40))
@@ -87,6 +79,42 @@ class OrderLogEntry(Base):
     shipment_attempts: Mapped[int] = mapped_column(Integer, default=0)
     shipment_error: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# The columns a log entry and a remembered order share, copied as they are between the two.
+LOGGED_COLUMNS = tuple(
+    name for name, value in vars(LoggedOrder).items() if not name.startswith("_")
+)
+
+
+class OrderLogEntry(LoggedOrder, Base):
+    """LG-1: one per captured Amazon order. Its unique key is what makes a duplicate impossible."""
+
+    __tablename__ = "order_log_entries"
+    __table_args__ = (
+        UniqueConstraint("store_id", "amazon_order_id"),
+        Index("ix_order_log_entries_sale", "sale_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+
+
+class RememberedOrder(LoggedOrder, Base):
+    """OR-3 across a disconnect (ST-4): the log entry of an order that a disconnected store had
+    captured, kept per seller account and marketplace. Connecting the same seller account
+    again makes it a log entry of the new store, so the order is never captured twice."""
+
+    __tablename__ = "remembered_orders"
+    __table_args__ = (
+        UniqueConstraint(
+            "selling_partner_id", "marketplace_id", "amazon_order_id", name="uq_remembered_orders"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selling_partner_id: Mapped[str] = mapped_column(String(50))
+    disconnected_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PendingOrder(Base):

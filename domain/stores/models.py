@@ -69,6 +69,9 @@ class Store(CreatedAt, Base):
     """One connected seller account in one region; secrets are stored encrypted."""
 
     __tablename__ = "stores"
+    # Ids are never reused (SQLite would reuse the highest after a delete): the stock ledger's
+    # references and the operation log name stores by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

@@ -18,6 +18,11 @@ from skuport.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from skuport.domain.orders.remembered import (
+    DisconnectedOrders,
+    let_go_of_orders,
+    restore_remembered,
+)
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.marketplaces import DEFAULT_TIMEZONES
 from skuport.domain.stores.models import Marketplace, Region, Store, StoreMarketplace, StoreSettings
@@ -183,6 +188,8 @@ async def _save_store(
     await session.flush()
     # Load the saved graph the async way, so callers can read it without lazy loads.
     await session.refresh(store, attribute_names=["marketplaces", "settings"])
+    # The seller account was connected before: what it captured then is this store's log now.
+    await restore_remembered(session, store=store)
     return store
 
 
@@ -247,9 +254,17 @@ async def reauthorise_store(
     return store
 
 
-async def disconnect_store(session: AsyncSession, *, store_id: int) -> None:
-    """ST-4: remove the store and every Amazon association; products, customers, sales stay."""
+async def disconnect_store(
+    session: AsyncSession, *, store_id: int, now: datetime
+) -> DisconnectedOrders:
+    """ST-4: remove the store and every Amazon association; products, customers, sales stay.
+
+    The stock its pending orders held is released, and the orders it captured are remembered
+    for its seller account, so connecting the account again captures none of them twice.
+    """
     store = await get_store(session, store_id=store_id)
+    orders = await let_go_of_orders(session, store=store, now=now)
     # Children go by ON DELETE CASCADE on both databases; the ORM must not try to null them.
     await session.execute(delete(Store).where(Store.id == store.id))
     session.expunge(store)
+    return orders

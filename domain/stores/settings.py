@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import time
 from typing import Any
@@ -64,7 +64,9 @@ class SettingsChange:
     charge_tax_rule_id: int | None = None
     tax_free_rule_id: int | None = None
     payment_account_id: int | None = None
-    country_tax_rules: Mapping[str, int] | None = None
+    # The whole list of destination-country rules, replacing the saved one: a mapping or
+    # (country code, tax rule id) pairs; each country at most once, in any letter case.
+    country_tax_rules: Mapping[str, int] | Sequence[tuple[str, int]] | None = None
     # Names of optional references to set back to "none" (e.g. fbm_location_id = all locations).
     clear: frozenset[str] = frozenset()
 
@@ -140,26 +142,49 @@ async def update_settings(
         raise InvalidValue(
             "create_product_if_not_found", "products can only be created when matching BY_SKU"
         )
-    rules = dict(change.country_tax_rules) if change.country_tax_rules is not None else None
-    if rules is not None:
-        if store.region is not Region.EU and rules:
-            raise InvalidValue("country_tax_rules", "destination-country rules are for EU stores")
-        for country, rule_id in rules.items():
-            if len(country) != 2 or not country.isalpha():
-                raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
-            if await session.get(TaxRule, rule_id) is None:
-                raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
+    rules = None
+    if change.country_tax_rules is not None:
+        rules = await _country_rules(session, store, change.country_tax_rules)
     await check_tax_mapping(session, region=store.region, merged=merged, country_rules=rules)
     for name, value in merged.items():
         if name != "store_id":
             setattr(settings, name, value)
     if rules is not None:
-        settings.country_tax_rules = [
-            StoreCountryTaxRule(country_code=country.upper(), tax_rule_id=rule_id)
-            for country, rule_id in sorted(rules.items())
-        ]
+        _replace_country_rules(settings, rules)
     await session.flush()
     return settings
+
+
+async def _country_rules(
+    session: AsyncSession, store: Store, given: Mapping[str, int] | Sequence[tuple[str, int]]
+) -> dict[str, int]:
+    """The destination-country rules sent, by upper-case country code, each one checked."""
+    pairs = list(given.items()) if isinstance(given, Mapping) else list(given)
+    if store.region is not Region.EU and pairs:
+        raise InvalidValue("country_tax_rules", "destination-country rules are for EU stores")
+    rules: dict[str, int] = {}
+    for country, rule_id in pairs:
+        code = country.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
+        if code in rules:
+            raise InvalidValue("country_tax_rules", f"{code} is listed more than once")
+        if await session.get(TaxRule, rule_id) is None:
+            raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
+        rules[code] = rule_id
+    return rules
+
+
+def _replace_country_rules(settings: StoreSettings, rules: dict[str, int]) -> None:
+    """Make the saved rules exactly `rules`: a country already mapped keeps its row (its rule
+    changed in place), so no new row for it is inserted before the old one is deleted."""
+    saved = {row.country_code: row for row in settings.country_tax_rules}
+    rows = []
+    for country, rule_id in sorted(rules.items()):
+        row = saved.get(country) or StoreCountryTaxRule(country_code=country)
+        row.tax_rule_id = rule_id
+        rows.append(row)
+    settings.country_tax_rules = rows
 
 
 def tax_mapping_gaps(store: Store) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from skuport.domain.errors import InvalidValue, NotFound
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.records import load
-from skuport.domain.inventory.stock.ledger import lock_products, record_movement
+from skuport.domain.inventory.stock.ledger import lock_products, record_movement, record_movements
 from skuport.domain.inventory.stock.models import Location, MovementKind, StockMovement
 from skuport.domain.inventory.values import decimal_value, required_text
 
@@ -105,4 +105,58 @@ async def release_reservation(
             reason=reason,
         )
     await session.flush()
+    return held
+
+
+# References read per statement when many reservations are released at once.
+REFERENCES_PER_READ = 500
+
+
+async def release_reservations(
+    session: AsyncSession, *, references: Sequence[str], reason: str = ""
+) -> dict[str, list[Reservation]]:
+    """Release everything each of `references` holds, in a few statements for any number of
+    them (a disconnected store's pending orders); what each held, references holding nothing
+    left out."""
+    wanted = sorted(set(references))
+    held = await _held_by(session, wanted)
+    await lock_products(session, {r.product_id for items in held.values() for r in items})
+    held = await _held_by(session, wanted)  # again under the lock, as `release_reservation`
+    await record_movements(
+        session,
+        kind=MovementKind.RELEASE,
+        movements=[
+            {
+                "product_id": item.product_id,
+                "location_id": item.location_id,
+                "allocated": -item.quantity,
+                "reference": reference,
+                "reason": reason,
+            }
+            for reference, items in held.items()
+            for item in items
+        ],
+    )
+    return held
+
+
+async def _held_by(session: AsyncSession, references: list[str]) -> dict[str, list[Reservation]]:
+    held: dict[str, list[Reservation]] = {}
+    for start in range(0, len(references), REFERENCES_PER_READ):
+        rows = await session.execute(
+            select(
+                StockMovement.reference,
+                StockMovement.product_id,
+                StockMovement.location_id,
+                func.sum(StockMovement.allocated_delta),
+            )
+            .where(StockMovement.reference.in_(references[start : start + REFERENCES_PER_READ]))
+            .group_by(StockMovement.reference, StockMovement.product_id, StockMovement.location_id)
+            .order_by(StockMovement.reference, StockMovement.product_id, StockMovement.location_id)
+        )
+        for reference, product_id, location_id, quantity in rows:
+            if quantity != 0:
+                held.setdefault(reference, []).append(
+                    Reservation(product_id, location_id, quantity)
+                )
     return held
