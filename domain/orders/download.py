@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
 from skuport.domain.amazon.orders import FulfillmentStatus, get_order
+from skuport.domain.errors import InvalidValue
 from skuport.domain.jobs import RunRecorder
 from skuport.domain.orders.capture import CAPTURED_WHEN
 from skuport.domain.orders.events import OrdersDownloaded
@@ -38,6 +39,30 @@ FIRST_LOOK_BACK = timedelta(days=1)
 # Orders still to be shipped need the street address and buyer the report lacks; getOrder has
 # its own bucket (0.5/s, burst 30), so a backlog of unshipped orders costs minutes, not hours.
 TO_SHIP = frozenset({FulfillmentStatus.UNSHIPPED, FulfillmentStatus.PARTIALLY_SHIPPED})
+
+
+def check_load_range(*, start: datetime, end: datetime | None, now: datetime) -> None:
+    """Refuse a range with nothing Amazon can give yet, by the server's clock (OR-1).
+
+    Amazon gives orders last updated up to two minutes ago. A range starting after that has
+    nothing to load; a range may end later than now only within today (a load "to the end of
+    today" reads up to now), since a later end means the two clocks disagree.
+    """
+    newest = now - NEWEST_ALLOWED
+    if start >= newest:
+        raise InvalidValue(
+            "start",
+            f"the range starts at {start:%Y-%m-%d %H:%M} UTC, but the server's clock says "
+            f"{now:%Y-%m-%d %H:%M} UTC and Amazon has orders only up to two minutes ago: "
+            "there is nothing to load yet",
+        )
+    end_of_today = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+    if end is not None and end > end_of_today:
+        raise InvalidValue(
+            "end",
+            f"the range ends at {end:%Y-%m-%d %H:%M} UTC, after today on the server's clock "
+            f"({now:%Y-%m-%d %H:%M} UTC): orders can be loaded up to now at the latest",
+        )
 
 
 async def download_orders(
