@@ -20,6 +20,7 @@ from skuport.domain.inventory.reference.models import (
     TaxRule,
 )
 from skuport.domain.inventory.stock.models import Location
+from skuport.domain.stores.events import StockLevelsWanted
 from skuport.domain.stores.models import (
     Consolidation,
     FulfilmentMode,
@@ -34,6 +35,7 @@ from skuport.domain.stores.models import (
     StoreSettings,
 )
 from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import record
 
 MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
 
@@ -148,6 +150,9 @@ async def update_settings(
                 raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
             if await session.get(TaxRule, rule_id) is None:
                 raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
+    if merged["update_stock_levels"] and not settings.update_stock_levels:
+        # SY-1: switched on, the store's quantities go to Amazon now, not at the next run.
+        record(session, StockLevelsWanted(store_id))
     for name, value in merged.items():
         if name != "store_id":
             setattr(settings, name, value)
