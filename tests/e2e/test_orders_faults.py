@@ -149,14 +149,14 @@ async def test_429_storms_and_5xx_mid_paging_lose_and_double_nothing(
     calls = {"n": 0}
     take = sandbox.faults.take
 
-    def faulty(operation: str):
+    def faulty(operation: str, now=None):
         if operation == "searchOrders":
             calls["n"] += 1
             if calls["n"] == 2:  # the second page: a 5xx pair, then a 429 storm
                 sandbox.faults.add(Fault(kind="500", count=1, operation="searchOrders"))
                 sandbox.faults.add(Fault(kind="503", count=1, operation="searchOrders"))
                 sandbox.faults.add(Fault(kind="429", count=4, operation="searchOrders"))
-        return take(operation)
+        return take(operation, now)
 
     sandbox.faults.take = faulty
     run = await load(store.id, days=1, route="SEARCH")
