@@ -173,7 +173,30 @@ async def faults(request: Request) -> Response:
         )
     except ValueError as error:
         return _problem(400, str(error))
-    return JSONResponse({"faults": [vars(f) for f in sandbox.faults.pending]})
+    return JSONResponse({"faults": [_fault_view(f) for f in sandbox.faults.pending]})
+
+
+async def fault_storm(request: Request) -> Response:
+    """POST /_sandbox/faults/storm: every call of an operation fails for N virtual seconds."""
+    sandbox = sandbox_of(request)
+    body = await _body(request)
+    try:
+        seconds = float(body.get("seconds", 0))
+        if seconds <= 0:
+            raise ValueError("a storm lasts a positive number of seconds")
+        until = sandbox.state.clock.now() + timedelta(seconds=seconds)
+        sandbox.faults.add(
+            Fault(kind=str(body.get("kind", "429")), operation=body.get("operation"), until=until)
+        )
+    except (TypeError, ValueError) as error:
+        return _problem(400, str(error))
+    return JSONResponse({"faults": [_fault_view(f) for f in sandbox.faults.pending]})
+
+
+def _fault_view(fault: Fault) -> dict[str, Any]:
+    view = dict(vars(fault))
+    view["until"] = fault.until.isoformat().replace("+00:00", "Z") if fault.until else None
+    return view
 
 
 def _apply_settings(sandbox: Sandbox, body: dict[str, Any]) -> None:
@@ -262,6 +285,7 @@ ROUTES = [
     Route("/_sandbox/orders/{orderId}/{action}", order_action, methods=["POST"]),
     Route("/_sandbox/listings/{sellerId}/{sku:path}/replace", replace_listing, methods=["POST"]),
     Route("/_sandbox/faults", faults, methods=["POST", "DELETE"]),
+    Route("/_sandbox/faults/storm", fault_storm, methods=["POST"]),
     Route("/_sandbox/settings", settings, methods=["GET", "POST"]),
     Route("/_sandbox/documents/{documentId}", document, methods=["GET", "PUT"]),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -10,13 +11,15 @@ class Fault:
     """Make the next `count` calls of `operation` (None = any) fail as `kind`.
 
     kind: "429", "500", "503" or "slow" (answer after `delay` real seconds, also
-    advancing the virtual clock by `delay`).
+    advancing the virtual clock by `delay`). With `until` (a storm) every call fails until
+    the virtual clock reaches it, whatever `count` says.
     """
 
     kind: str
     count: int = 1
     operation: str | None = None
     delay: float = 0.0
+    until: datetime | None = None
 
 
 class Faults:
@@ -31,9 +34,15 @@ class Faults:
             raise ValueError(f"unknown fault kind {fault.kind!r}")
         self.pending.append(fault)
 
-    def take(self, operation: str) -> Fault | None:
+    def take(self, operation: str, now: datetime | None = None) -> Fault | None:
         """The fault that fires for this call, if any (consuming one of its count)."""
-        for fault in self.pending:
+        for fault in list(self.pending):
+            if fault.until is not None:
+                if now is not None and now >= fault.until:
+                    self.pending.remove(fault)  # the storm is over
+                elif fault.operation in (None, operation):
+                    return fault
+                continue
             if fault.operation in (None, operation) and fault.count > 0:
                 fault.count -= 1
                 if fault.count == 0:

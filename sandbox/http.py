@@ -128,7 +128,7 @@ class Sandbox:
 
     async def _fault(self, name: str) -> Response | None:
         """The answer of an injected fault for this call of `name`, if one fires."""
-        fault = self.faults.take(name)
+        fault = self.faults.take(name, self.state.clock.now())
         if fault is None:
             return None
         if fault.kind == "429":

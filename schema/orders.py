@@ -14,6 +14,7 @@ from skuport.domain.errors import DomainError
 from skuport.domain.jobs import Every, JobTarget
 from skuport.domain.orders import models as m
 from skuport.domain.orders.actions import retry_attention_item
+from skuport.domain.orders.download import check_load_range
 from skuport.domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
 from skuport.domain.stores.models import Store
 from skuport.schema.context import Info
@@ -262,7 +263,9 @@ class OrdersMutation:
         description=(
             # OR-1, BX-2
             "Load the store's orders last updated in a range, in the background; long "
-            "ranges are read from Amazon's orders report. Follow the returned run."
+            "ranges are read from Amazon's orders report. Follow the returned run. The range "
+            "is read by the server's clock: it must start before now and end today at the "
+            "latest (it is read up to now)."
         ),
     )
     async def load_orders(
@@ -280,6 +283,10 @@ class OrdersMutation:
             return InvalidInput(message="give times with a time zone (e.g. Z)", field="from")
         if to is not None and to <= from_:
             return InvalidInput(message="`to` must be after `from`", field="to")
+        try:
+            check_load_range(start=from_, end=to, now=info.context.services.clock.now())
+        except DomainError as exc:
+            return refused(exc, start="from", end="to")
         chosen = None if route is OrderRoute.AUTO else route.value
         return await start_load(info, store, start=from_, end=to, route=chosen)
 

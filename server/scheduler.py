@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -87,6 +87,23 @@ class Scheduler:
             for job in self._aps.get_jobs()
         ]
 
+    def fires_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[datetime, JobSpec, JobTarget | None]]:
+        """Every (fire time, job, target) the schedules give in [start, end), in time order
+        (for tests driving a manual clock, and for showing what will run)."""
+        fires = []
+        for job in self._aps.get_jobs():
+            after = start.astimezone(UTC)
+            while True:
+                fire = job.trigger.get_next_fire_time(None, after)
+                if fire is None or fire >= end:
+                    break
+                # In UTC: local wall-clock arithmetic would lose the fold of a repeated hour.
+                fires.append((fire.astimezone(UTC), job.args[0], job.args[1]))
+                after = fire.astimezone(UTC) + timedelta(microseconds=1)
+        return sorted(fires, key=lambda fire: fire[0])
+
     def shutdown(self) -> None:
         if self._aps.running:
             self._aps.shutdown(wait=False)
@@ -94,10 +111,11 @@ class Scheduler:
     def _add(self, spec: JobSpec, target: JobTarget | None, schedule: Schedule) -> None:
         job_id = spec.name if target is None else f"{spec.name}:{target.key}"
         self._aps.add_job(
-            self._fire, trigger_for(schedule), args=(spec, target), id=job_id, replace_existing=True
+            self.fire, trigger_for(schedule), args=(spec, target), id=job_id, replace_existing=True
         )
 
-    async def _fire(self, spec: JobSpec, target: JobTarget | None) -> None:
+    async def fire(self, spec: JobSpec, target: JobTarget | None) -> None:
+        """What the scheduler does when a job's time comes: run it for its slot."""
         try:
             await self.runner.run(
                 spec, trigger=Trigger.SCHEDULER, triggered_by="scheduler", target=target

@@ -7,6 +7,7 @@ import json as json_module
 import logging
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,11 +34,17 @@ USER_AGENT = "Skuport/0.1 (Language=Python)"
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to insist: attempts per call and the exponential backoff bounds (seconds)."""
+    """How hard to insist: attempts per call and the exponential backoff bounds (seconds).
+
+    Throttling (429) is Amazon asking us to slow down, not failing: a throttled call keeps
+    waiting for its bucket (refilled at the announced or published rate) until it has been
+    throttled for `max_throttled_seconds`, however many attempts that takes.
+    """
 
     max_attempts: int = 8
     base_delay: float = 1.0
     max_delay: float = 120.0
+    max_throttled_seconds: float = 3600.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Jittered exponential backoff before retry number `attempt` (1-based)."""
@@ -109,6 +116,7 @@ class SpApiClient:
         query = _clean_params(params)
         refreshed = False
         attempt = 0
+        throttled_since: datetime | None = None
         while True:
             attempt += 1
             waited = await self.throttle.acquire(self.store.store_id, operation)
@@ -130,6 +138,12 @@ class SpApiClient:
                     )
                 refreshed = True
                 self.tokens.forget(self.store)
+                continue
+            if status == 429:
+                throttled_since = throttled_since or self.clock.now()
+                await self._wait_throttled(
+                    operation, response, request_id, attempt, throttled_since
+                )
                 continue
             await self._retry_or_raise(operation, response, request_id, attempt)
 
@@ -172,18 +186,32 @@ class SpApiClient:
     ) -> None:
         """A refused call: back off before the next attempt if it is retryable, else raise."""
         status = response.status_code
-        if status == 429:
-            self.throttle.throttled(self.store.store_id, operation)
-            if attempt >= self.retry.max_attempts:
-                raise _error(ThrottledError, operation, response, request_id)
-            await self._backoff(attempt)
-            return
         if status >= 500:
             if attempt >= self.retry.max_attempts:
                 raise _error(ServerError, operation, response, request_id)
             await self._backoff(attempt)
             return
         raise _error(SpApiError, operation, response, request_id)
+
+    async def _wait_throttled(
+        self,
+        operation: str,
+        response: httpx.Response,
+        request_id: str | None,
+        attempt: int,
+        since: datetime,
+    ) -> None:
+        """A 429: empty the bucket, adopt a rate Amazon announces, and back off; give up only
+        once the call has been throttled for `max_throttled_seconds`."""
+        store_id = self.store.store_id
+        self.throttle.throttled(store_id, operation)
+        self.throttle.observe_rate(
+            store_id, operation, response.headers.get("x-amzn-RateLimit-Limit")
+        )
+        throttled_for = (self.clock.now() - since).total_seconds()
+        if attempt >= self.retry.max_attempts and throttled_for >= self.retry.max_throttled_seconds:
+            raise _error(ThrottledError, operation, response, request_id)
+        await self._backoff(attempt)
 
     async def download(self, url: str) -> bytes:
         """Fetch a presigned document URL (no SP-API token, not throttled), retrying failures."""

@@ -73,6 +73,11 @@ class JobSpec:
     schedule: Schedule | None = None
     targets: TargetLister | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # Jobs naming the same group never run twice at once for one target (store), on any
+    # server: a run that finds one running is skipped with a note (see jobs/claims.py).
+    one_at_a_time: str | None = None
+    # What the group does, in the seller's words, for that note ("the catalog download").
+    doing: str = ""
 
     def __post_init__(self) -> None:
         if (self.schedule is None) == (self.targets is None):

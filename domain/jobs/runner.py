@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from skuport.domain.clock import Clock
 from skuport.domain.events import EventBus
-from skuport.domain.jobs.models import JobRun, OperationLog, RunStatus, Trigger
+from skuport.domain.jobs.claims import claim_running, claim_slot, release_running, renew_running
+from skuport.domain.jobs.models import OperationLog, RunStatus, Trigger
 from skuport.domain.jobs.registry import JobSpec, JobTarget, Schedule
 from skuport.domain.unit_of_work import UnitsOfWork
 
@@ -55,6 +55,8 @@ class RunRecorder:
     window_end: datetime | None = None
     # Where progress is saved, so that polling clients see it too (set by the JobRunner).
     sessions: async_sessionmaker[AsyncSession] | None = None
+    # The run's one-at-a-time claim (jobs/claims.py), renewed with every saved progress.
+    claim_id: int | None = None
     _saving: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def skip(self, item: str, reason: str) -> None:
@@ -98,6 +100,8 @@ class RunRecorder:
                         message=self.message,
                     )
                 )
+                if self.claim_id is not None:
+                    await renew_running(uow.session, claim_id=self.claim_id, now=uow.now())
         except Exception as exc:
             # Progress is a courtesy: on SQLite a busy job's own transactions may keep the write
             # lock past the busy timeout. The run's final state is written regardless.
@@ -132,21 +136,6 @@ class JobContext:
     def units(self) -> UnitsOfWork:
         """Units of work on the job's database, clock and bus: a job's only way to write."""
         return UnitsOfWork(self.sessions, clock=self.clock, bus=self.bus)
-
-
-async def claim_slot(
-    session: AsyncSession, *, job_name: str, target: str, slot: str, now: datetime
-) -> int | None:
-    """Insert the run's slot, or do nothing if another run (or server) already claimed it."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(JobRun)
-        .values(job_name=job_name, target=target, slot=slot, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=["job_name", "target", "slot"])
-        .returning(JobRun.id)
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
 
 
 def _slot(schedule: Schedule | None, trigger: Trigger, moment: datetime) -> str:
@@ -229,6 +218,11 @@ class JobRunner:
             )
             if run_id is None:
                 return None
+            claim_id = None
+            if spec.one_at_a_time is not None:
+                claim_id = await claim_running(
+                    uow.session, group=spec.one_at_a_time, target=target_key, now=started
+                )
             entry = OperationLog(
                 job_run_id=run_id,
                 operation=spec.name,
@@ -252,6 +246,7 @@ class JobRunner:
                 bus=self.bus,
                 clock=self.clock,
                 sessions=self.sessions,
+                claim_id=claim_id,
             )
             uow.record(recorder.event(RunStatus.RUNNING))
         context = JobContext(
@@ -268,6 +263,10 @@ class JobRunner:
         self, spec: JobSpec, entry: OperationLog, context: JobContext
     ) -> OperationLog:
         status = RunStatus.SUCCEEDED
+        if spec.one_at_a_time is not None and context.run.claim_id is None:
+            # Another run of this job and store is under way (here or on another server).
+            context.run.message = already_running(spec)
+            return await _finish(self.units, context.run, status, entry.started_at)
         try:
             await spec.run(context)
         except Exception as exc:
@@ -276,7 +275,27 @@ class JobRunner:
             status = RunStatus.FAILED
             context.run.error("", f"{type(exc).__name__}: {exc}")
             context.run.message = context.run.message or "the run failed"
+        except BaseException:
+            # Cancelled (shutdown): the claim goes, the run stays visibly unfinished.
+            await self._release(context.run)
+            raise
         return await _finish(self.units, context.run, status, entry.started_at)
+
+    async def _release(self, recorder: RunRecorder) -> None:
+        if recorder.claim_id is None:
+            return
+        await recorder.settle()
+        async with self.units() as uow:
+            await release_running(uow.session, claim_id=recorder.claim_id)
+
+
+def already_running(spec: JobSpec) -> str:
+    """The note of a run skipped because another one of the same job and store is running."""
+    doing = spec.doing or "this job"
+    return (
+        f"Skipped: {doing} of this store was already running, so this run did not start a "
+        "second one. The next run picks up whatever that one leaves."
+    )
 
 
 async def _finish(
@@ -296,5 +315,7 @@ async def _finish(
         entry.window_end = recorder.window_end
         entry.finished_at = finished
         entry.duration_ms = int((finished - started).total_seconds() * 1000)
+        if recorder.claim_id is not None:
+            await release_running(uow.session, claim_id=recorder.claim_id)
         uow.record(recorder.event(status))
     return entry

@@ -12,6 +12,8 @@ from skuport.domain.stores.models import Store
 from skuport.domain.stores.service import get_store
 
 CATALOG_EVERY_MINUTES = 60
+# Both catalog downloads of a store (hourly, on demand) run one at a time, on every server.
+CATALOG_GROUP = "catalog_download"
 
 
 async def every_store(session: AsyncSession) -> list[JobTarget]:
@@ -55,6 +57,8 @@ CATALOG_DOWNLOAD = JobSpec(
     description="Download the store's listings report and catalog details (hourly)",
     run=run_catalog_download,
     targets=every_store,
+    one_at_a_time=CATALOG_GROUP,
+    doing="the catalog download",
 )
 
 # Started on demand only (downloadCatalog with importOpeningStock), so it is not registered
@@ -65,4 +69,6 @@ CATALOG_DOWNLOAD_WITH_OPENING_STOCK = JobSpec(
     description="Download the catalog and import listing quantities as opening stock",
     run=run_catalog_download_with_opening_stock,
     targets=every_store,
+    one_at_a_time=CATALOG_GROUP,
+    doing="the catalog download",
 )

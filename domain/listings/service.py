@@ -15,7 +15,9 @@ from skuport.domain.inventory.products.models import Product
 from skuport.domain.listings.facts import ProductFacts
 from skuport.domain.listings.linking import create_from_entries
 from skuport.domain.listings.models import CatalogEntry, CatalogStatus, LinkSource
+from skuport.domain.stores.events import StockLevelsWanted
 from skuport.domain.stores.service import get_store
+from skuport.domain.unit_of_work import record
 
 
 class Linked(enum.StrEnum):
@@ -165,7 +167,14 @@ async def link_entries(
             entry.product_id, entry.link_source = product_id, LinkSource.MANUAL
             outcomes.append(RowOutcome(entry_id, True, f"linked to {product.sku}", product_id))
     await session.flush()
+    _levels_wanted(session, store_id, outcomes)
     return outcomes
+
+
+def _levels_wanted(session: AsyncSession, store_id: int, outcomes: list[RowOutcome]) -> None:
+    """SY-1: newly linked listings get our quantities now (if the store updates stock)."""
+    if any(o.ok and o.product_id is not None for o in outcomes):
+        record(session, StockLevelsWanted(store_id))
 
 
 async def unlink_entries(
@@ -230,6 +239,7 @@ async def create_products_for(
         entry.product_id, entry.link_source = result.id, LinkSource.CREATED
         outcomes[entry.id] = RowOutcome(entry.id, True, f"created {result.sku}", result.id)
     await session.flush()
+    _levels_wanted(session, store_id, list(outcomes.values()))
     return [outcomes[entry_id] for entry_id in entry_ids]
 
 

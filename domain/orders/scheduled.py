@@ -12,6 +12,10 @@ from skuport.domain.orders.actions import sell_pending_orders
 from skuport.domain.orders.download import download_orders
 from skuport.domain.stores.models import Consolidation, Store, StoreStatus
 
+# The scheduled download and the loads of a date range apply a store's orders one run at a
+# time, on every server (jobs/claims.py).
+DOWNLOAD_GROUP = "orders_download"
+
 
 async def download_targets(session: AsyncSession) -> list[JobTarget]:
     """One target per connected store, every `order_download_minutes` (default 15)."""
@@ -72,6 +76,8 @@ ORDERS_DOWNLOAD = JobSpec(
     description="Download the store's new and changed Amazon orders (on the store's own interval)",
     run=run_download,
     targets=download_targets,
+    one_at_a_time=DOWNLOAD_GROUP,
+    doing="the order download",
 )
 ORDERS_CONSOLIDATION = JobSpec(
     name="orders_daily_processing",
@@ -117,4 +123,6 @@ def load_job(*, start: datetime, end: datetime | None, route: str | None) -> Job
         description="Load a store's Amazon orders for a date range (historical loads)",
         run=run_load,
         targets=download_targets,
+        one_at_a_time=DOWNLOAD_GROUP,
+        doing="the order download",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -88,7 +88,26 @@ async def search_window(
     after: datetime,
     before: datetime,
 ) -> Fetched:
-    """Every order last updated in [after, before], page by page (429/5xx retried by the client)."""
+    """Every order last updated in [after, before], all pages together."""
+    fetched = Fetched(updated_before=before)
+    async for page in search_pages(
+        client, marketplace_ids=marketplace_ids, after=after, before=before
+    ):
+        fetched.orders += page.orders
+        fetched.bad += page.bad
+        fetched.updated_before = page.updated_before
+    return fetched
+
+
+async def search_pages(
+    client: SpApiClient,
+    *,
+    marketplace_ids: Sequence[str],
+    after: datetime,
+    before: datetime,
+) -> AsyncIterator[Fetched]:
+    """The orders last updated in [after, before], one page at a time as Amazon answers
+    (429/5xx retried by the client); each page says where the window really ends."""
     params: dict[str, object] = {
         "marketplaceIds": list(marketplace_ids),
         "lastUpdatedAfter": iso(after),
@@ -96,7 +115,7 @@ async def search_window(
         "includedData": list(INCLUDED),
         "maxResultsPerPage": 100,
     }
-    fetched = Fetched(updated_before=before)
+    updated_before = before
     token: str | None = None
     seen: set[str] = set()
     while True:
@@ -104,11 +123,10 @@ async def search_window(
             "searchOrders", "GET", BASE, params={**params, "paginationToken": token}
         )
         orders, bad, token, echoed = _read_page(response.body)
-        fetched.orders += orders
-        fetched.bad += bad
-        fetched.updated_before = echoed or fetched.updated_before
+        updated_before = echoed or updated_before
+        yield Fetched(orders, bad, updated_before)
         if not token:
-            return fetched
+            return
         if token in seen:
             raise PaginationLoopError(f"Amazon returned the pagination token {token!r} twice")
         seen.add(token)

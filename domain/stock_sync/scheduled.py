@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.jobs import Every, JobContext, JobSpec, JobTarget
+from skuport.domain.jobs.claims import one_run_at_a_time
 from skuport.domain.stock_sync.push import PushResult, push_store, stores_pushing_stock
 from skuport.domain.stock_sync.shipments import confirm_due_shipments
 from skuport.domain.stores.models import Store, StoreSettings
@@ -15,6 +16,8 @@ from skuport.domain.stores.models import Store, StoreSettings
 STOCK_PUSH_EVERY_MINUTES = 10
 CONFIRM_SHIPMENTS_EVERY_MINUTES = 5
 QUEUE = "stock_sync"
+# A store's stock is pushed by one run at a time, on every server (jobs/claims.py).
+PUSH_GROUP = "stock_push"
 
 
 async def stores_with_push_on(session: AsyncSession) -> list[JobTarget]:
@@ -30,6 +33,12 @@ async def stores_with_push_on(session: AsyncSession) -> list[JobTarget]:
         JobTarget(key=str(store.id), label=store.name, schedule=Every(STOCK_PUSH_EVERY_MINUTES))
         for store in stores
     ]
+
+
+PUSH_BUSY = (
+    "not pushed now: a stock push of this store was already running; its next run sends "
+    "these levels"
+)
 
 
 def _summarise(context: JobContext, results: list[PushResult]) -> None:
@@ -78,20 +87,27 @@ async def run_pending_stock_changes(context: JobContext) -> None:
         product_ids, everything = queue.take()
         results = []
         for store_id in await stores_pushing_stock(context.sessions):
-            try:
-                results.append(
-                    await push_store(
-                        units=context.units,
-                        gateway=context.services["amazon"],
-                        store_id=store_id,
-                        product_ids=None if everything else product_ids,
-                        run=context.run,
+            async with one_run_at_a_time(
+                context.units, group=PUSH_GROUP, target=str(store_id)
+            ) as claimed:
+                if not claimed:
+                    # Another server is pushing this store; its 10-minute run sends the rest.
+                    context.run.error(f"store {store_id}", PUSH_BUSY)
+                    continue
+                try:
+                    results.append(
+                        await push_store(
+                            units=context.units,
+                            gateway=context.services["amazon"],
+                            store_id=store_id,
+                            product_ids=None if everything else product_ids,
+                            run=context.run,
+                        )
                     )
-                )
-            except Exception as exc:
-                # One store that cannot be reached must not keep the others' stock stale;
-                # its own 10-minute run sends what this one could not.
-                context.run.error(f"store {store_id}", f"{type(exc).__name__}: {exc}")
+                except Exception as exc:
+                    # One store that cannot be reached must not keep the others' stock stale;
+                    # its own 10-minute run sends what this one could not.
+                    context.run.error(f"store {store_id}", f"{type(exc).__name__}: {exc}")
     _summarise(context, results)
     scope = "every listing" if everything else f"{len(product_ids)} changed products"
     context.run.message = f"{scope}: {context.run.message}"
@@ -115,6 +131,8 @@ STOCK_PUSH = JobSpec(
     description="Send changed FBM stock levels of the store to Amazon",
     run=run_stock_push,
     targets=stores_with_push_on,
+    one_at_a_time=PUSH_GROUP,
+    doing="the stock push",
 )
 
 # Started by availability events and order downloads (wiring.py), not by the scheduler:

@@ -15,10 +15,16 @@ from collections.abc import Awaitable, Callable
 
 from skuport.domain.events import EventBus
 from skuport.domain.inventory.events import AvailabilityChanged
-from skuport.domain.jobs import JobRunner
+from skuport.domain.jobs import Every, JobRunner, JobTarget
 from skuport.domain.orders.events import OrdersDownloaded
 from skuport.domain.stock_sync.push import stores_pushing_stock
-from skuport.domain.stock_sync.scheduled import QUEUE, STOCK_PUSH_CHANGES
+from skuport.domain.stock_sync.scheduled import (
+    QUEUE,
+    STOCK_PUSH,
+    STOCK_PUSH_CHANGES,
+    STOCK_PUSH_EVERY_MINUTES,
+)
+from skuport.domain.stores.events import StockLevelsWanted
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +79,24 @@ class StockPushQueue:
         self.dirty.add(event.product_id)
         self._start()
 
+    async def on_levels_wanted(self, event: StockLevelsWanted) -> None:
+        """SY-1: stock updates switched on, or listings linked: push that store now."""
+        task = asyncio.get_running_loop().create_task(self._push_store(event.store_id))
+        self.runner.track(task)
+
+    async def _push_store(self, store_id: int) -> None:
+        try:
+            if store_id not in await stores_pushing_stock(self.runner.sessions):
+                return  # linked while stock updates are off: nothing goes to Amazon
+            target = JobTarget(
+                key=str(store_id), label=str(store_id), schedule=Every(STOCK_PUSH_EVERY_MINUTES)
+            )
+            await self.runner.start(
+                STOCK_PUSH, triggered_by="listings or settings changed", target=target
+            )
+        except Exception:
+            log.exception("could not start the stock push of store %s", store_id)
+
     async def on_orders_downloaded(self, event: OrdersDownloaded) -> None:
         """OR-10: after a download every store's levels are checked (holds changed too)."""
         self.everything = True
@@ -90,4 +114,5 @@ def subscribe(
     runner.services[QUEUE] = queue
     bus.on(AvailabilityChanged, queue.on_availability)
     bus.on(OrdersDownloaded, queue.on_orders_downloaded)
+    bus.on(StockLevelsWanted, queue.on_levels_wanted)
     return queue

@@ -20,6 +20,7 @@ from skuport.domain.inventory.reference.models import (
     TaxRule,
 )
 from skuport.domain.inventory.stock.models import Location
+from skuport.domain.stores.events import StockLevelsWanted
 from skuport.domain.stores.models import (
     Consolidation,
     FulfilmentMode,
@@ -35,6 +36,7 @@ from skuport.domain.stores.models import (
 )
 from skuport.domain.stores.service import get_store
 from skuport.domain.stores.tax_mapping import check_tax_mapping
+from skuport.domain.unit_of_work import record
 
 MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
 
@@ -146,6 +148,9 @@ async def update_settings(
     if change.country_tax_rules is not None:
         rules = await _country_rules(session, store, change.country_tax_rules)
     await check_tax_mapping(session, region=store.region, merged=merged, country_rules=rules)
+    if merged["update_stock_levels"] and not settings.update_stock_levels:
+        # SY-1: switched on, the store's quantities go to Amazon now, not at the next run.
+        record(session, StockLevelsWanted(store_id))
     for name, value in merged.items():
         if name != "store_id":
             setattr(settings, name, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from skuport.domain.clock import ManualClock
 from skuport.domain.events import EventBus
@@ -57,3 +58,45 @@ async def test_per_store_jobs_are_scheduled_once_per_store(sessions):
         assert scheduler.running
     finally:
         scheduler.shutdown()
+
+
+async def test_pr1_a_daily_store_at_0130_london_consolidates_once_on_both_change_days(sessions):
+    """PR-1: a DAILY store consolidating at 01:30 Europe/London, driven by the scheduler on a
+    manual clock through both 2026 changes, on two servers: on the spring day 01:30 does not
+    exist (it runs at 02:30 BST), on the autumn day 01:30 comes twice (BST, then GMT) and the
+    day's slot is claimed once. Every local day consolidates exactly once."""
+    ran: list[str] = []
+
+    async def consolidate(context):
+        ran.append(context.clock.now().astimezone(ZoneInfo("Europe/London")).date().isoformat())
+
+    async def daily_store(_session):
+        return [JobTarget("1", "UK store", DailyAt(at=time(1, 30), timezone="Europe/London"))]
+
+    registry = JobRegistry()
+    spec = JobSpec(name="orders_daily_processing", description="", run=consolidate,
+                   targets=daily_store)  # fmt: skip
+    registry.register(spec)
+    for start, change in ((datetime(2026, 3, 27, tzinfo=UTC), "2026-03-29"),
+                          (datetime(2026, 10, 23, tzinfo=UTC), "2026-10-25")):  # fmt: skip
+        ran.clear()
+        clock = ManualClock(start)
+        servers = [
+            Scheduler(
+                registry=registry,
+                runner=JobRunner(sessions=sessions, clock=clock, bus=EventBus()),
+                sessions=sessions,
+            )
+            for _ in range(2)
+        ]
+        for server in servers:
+            await server.rebuild()
+        fires = servers[0].fires_between(start, start + timedelta(days=5))
+        for moment, job, target in fires:
+            clock.set(moment)
+            for server in servers:
+                await server.fire(job, target)
+        days = [(start + timedelta(days=n)).date().isoformat() for n in range(5)]
+        assert ran == days, (change, [m.isoformat() for m, _, _ in fires])
+    autumn = [m for m, _, _ in fires if m.date().isoformat() == "2026-10-25"]
+    assert len(autumn) == 2  # the scheduler does fire twice on the autumn day

@@ -110,7 +110,7 @@ async def test_429_storm_is_survived_with_backoff(make_client, sandbox):
 
 
 async def test_throttled_error_after_max_attempts_carries_amazons_code(make_client, sandbox):
-    client = make_client(retry=RetryPolicy(max_attempts=3))
+    client = make_client(retry=RetryPolicy(max_attempts=3, max_throttled_seconds=0))
     sandbox.faults.add(Fault("429", count=10))
     with pytest.raises(ThrottledError) as error:
         await get_marketplace_participations(client)
