@@ -36,6 +36,7 @@ from skuport.domain.listings.linking import (
 )
 from skuport.domain.listings.models import CatalogEntry, CatalogFamily, CatalogStatus
 from skuport.domain.listings.source import ListingRow, catalog_items, listings_report, parse_listing
+from skuport.domain.stores.events import StockLevelsWanted
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.stores.models import MatchProducts, Store
 from skuport.domain.stores.service import get_store
@@ -116,6 +117,9 @@ async def download_catalog(
             summary.canceled += await _cancel_unseen(
                 uow.session, store_id, target.marketplace_id, token, uow.now()
             )
+    if summary.linked:
+        async with units() as uow:  # the newly linked listings get our figures after commit
+            uow.record(StockLevelsWanted(store_id))
     if run is not None:
         run.processed = summary.listings
         run.cancelled = summary.canceled

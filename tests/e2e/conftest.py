@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -68,8 +69,9 @@ def _connect_input(seller, **overrides):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def eu_store(gql, app, sellers, connect_input, sessions):
-    """The EU seller (5 marketplaces) connected, its catalog downloaded and linked."""
+def eu_store(gql, app, sellers, connect_input, sessions, sandbox):
+    """The EU seller (5 marketplaces) connected, its catalog downloaded and linked, and the
+    push that linking starts (with stock updates on) applied by Amazon."""
 
     async def connect(**settings):
         result = await gql(CONNECT, input=connect_input(sellers["EU"]))
@@ -79,6 +81,8 @@ def eu_store(gql, app, sellers, connect_input, sessions):
         assert changed["data"]["updateStoreSettings"]["__typename"] == "StoreSaved", changed
         await gql(DOWNLOAD, storeId=store_id)
         await app.state.services.runner.drain()
+        sandbox.state.clock.advance(timedelta(minutes=6))  # Amazon processes the push's feed
+        sandbox.tick()
         return int(store_id)
 
     return connect

@@ -81,3 +81,17 @@ async def test_sy1_linking_a_listing_pushes_its_quantity_at_once(
     assert linked["data"]["linkCatalogEntries"]["__typename"] == "CatalogActionDone", linked
     await settle(app, sandbox)
     assert set(amazon_quantities(sandbox, sellers["EU"], sku).values()) == {5}
+
+
+async def test_sy1_listings_a_catalog_download_links_get_our_quantities_at_once(
+    app, eu_store, sessions, sandbox, sellers, gql
+):
+    """SY-1: the catalog download that links a store's listings (stock updates on) sends our
+    figures for them right after it, not at the next safety-net run (nothing on hand → 0)."""
+    store_id = await eu_store()
+    await settle(app, sandbox)
+    skus = await fbm_skus(sessions, store_id)
+    assert skus
+    assert any(push["status"] == "SUCCEEDED" for push in await pushes(gql))
+    for sku in skus:
+        assert set(amazon_quantities(sandbox, sellers["EU"], sku).values()) == {0}, sku
