@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -193,6 +193,26 @@ def _done(outcomes: list[RowOutcome]) -> CatalogActionDone:
     )
 
 
+async def _row_action(
+    info: Info,
+    store_id: strawberry.ID,
+    entry_ids: list[strawberry.ID],
+    action: Callable[..., Awaitable[list[RowOutcome]]],
+    **extra: Any,
+) -> CatalogActionResult:  # type: ignore[valid-type]
+    """Run a row action (link, unlink, create products) in one unit of work: the outcome of
+    each row, or the typed error of a refusal."""
+    ids = _ids(entry_ids, "entryIds")
+    if isinstance(ids, InvalidInput):
+        return ids
+    try:
+        async with info.context.services.units() as uow:
+            outcomes = await action(uow.session, store_id=to_int(store_id), entry_ids=ids, **extra)
+    except DomainError as exc:
+        return refused(exc)
+    return _done(outcomes)
+
+
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(
@@ -272,20 +292,9 @@ class CatalogMutation:
         entry_ids: list[strawberry.ID],
         product_id: strawberry.ID,
     ) -> CatalogActionResult:  # type: ignore[valid-type]
-        ids = _ids(entry_ids, "entryIds")
-        if isinstance(ids, InvalidInput):
-            return ids
-        try:
-            async with info.context.services.units() as uow:
-                outcomes = await link_entries(
-                    uow.session,
-                    store_id=to_int(store_id),
-                    entry_ids=ids,
-                    product_id=to_int(product_id),
-                )
-        except DomainError as exc:
-            return refused(exc)
-        return _done(outcomes)
+        return await _row_action(
+            info, store_id, entry_ids, link_entries, product_id=to_int(product_id)
+        )
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
@@ -294,17 +303,7 @@ class CatalogMutation:
     async def unlink_catalog_entries(
         self, info: Info, store_id: strawberry.ID, entry_ids: list[strawberry.ID]
     ) -> CatalogActionResult:  # type: ignore[valid-type]
-        ids = _ids(entry_ids, "entryIds")
-        if isinstance(ids, InvalidInput):
-            return ids
-        try:
-            async with info.context.services.units() as uow:
-                outcomes = await unlink_entries(
-                    uow.session, store_id=to_int(store_id), entry_ids=ids
-                )
-        except DomainError as exc:
-            return refused(exc)
-        return _done(outcomes)
+        return await _row_action(info, store_id, entry_ids, unlink_entries)
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
@@ -314,14 +313,4 @@ class CatalogMutation:
     async def create_products_from_catalog(
         self, info: Info, store_id: strawberry.ID, entry_ids: list[strawberry.ID]
     ) -> CatalogActionResult:  # type: ignore[valid-type]
-        ids = _ids(entry_ids, "entryIds")
-        if isinstance(ids, InvalidInput):
-            return ids
-        try:
-            async with info.context.services.units() as uow:
-                outcomes = await create_products_for(
-                    uow.session, store_id=to_int(store_id), entry_ids=ids
-                )
-        except DomainError as exc:
-            return refused(exc)
-        return _done(outcomes)
+        return await _row_action(info, store_id, entry_ids, create_products_for)
