@@ -102,3 +102,24 @@ async def test_bx2_a_run_stopped_by_a_long_storm_keeps_its_pages_and_the_next_ru
     assert caught_up.status is RunStatus.SUCCEEDED
     assert set(placed) - kept and caught_up.processed == len(await logged(sessions) - kept)
     await captured_once(sessions, placed)
+
+
+async def test_bx2_a_load_stopped_by_a_long_storm_is_continued_by_the_next_scheduled_run(
+    shop, amazon, sandbox, load, scheduled, sessions
+):
+    """BX-2: a load of older orders (behind the store's watermark) that Amazon stops keeps
+    its pages, and the next scheduled download goes back to the load's start by itself."""
+    store = await shop("NA")
+    placed = await place_orders(amazon, store, sessions, 350)
+    await amazon("POST", "/_sandbox/clock", seconds=2 * 86400)
+    quiet = await scheduled(store.id)  # looks back one day: the orders are older than that
+    assert quiet.status is RunStatus.SUCCEEDED and not await logged(sessions)
+    storm_on_page(sandbox, 3, until=sandbox.state.clock.now() + timedelta(hours=3))
+    stopped = await load(store.id, days=3, route="SEARCH")
+    assert stopped["status"] == "FAILED", stopped
+    kept = await logged(sessions)
+    assert 100 < len(kept) < len(placed)
+    await amazon("POST", "/_sandbox/clock", seconds=3 * 3600)
+    caught_up = await scheduled(store.id)
+    assert caught_up.status is RunStatus.SUCCEEDED, caught_up.errors
+    await captured_once(sessions, placed)
