@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from skuport.domain.amazon.config import Region
 from skuport.domain.db.base import Base, CreatedAt
 from skuport.domain.db.types import UTCDateTime, value_enum
+from skuport.domain.inventory.reference.models import TaxRule
 from skuport.domain.inventory.sales.stages import FulfilmentMode
 
 
@@ -176,6 +177,13 @@ class StoreSettings(Base):
     store: Mapped[Store] = relationship(back_populates="settings")
     country_tax_rules: Mapped[list[StoreCountryTaxRule]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
+    )
+    # Read with the store, so the tax-mapping gaps can tell a rule of the wrong kind (OR-6).
+    line_tax_rule: Mapped[TaxRule | None] = relationship(
+        foreign_keys=[line_tax_rule_id], lazy="selectin", viewonly=True
+    )
+    charge_tax_rule: Mapped[TaxRule | None] = relationship(
+        foreign_keys=[charge_tax_rule_id], lazy="selectin", viewonly=True
     )
 
 

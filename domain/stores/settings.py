@@ -35,7 +35,7 @@ from skuport.domain.stores.models import (
     StoreSettings,
 )
 from skuport.domain.stores.service import get_store
-from skuport.domain.stores.tax_mapping import check_tax_mapping
+from skuport.domain.stores.tax_mapping import check_tax_mapping, wrong_kind_of_rules
 from skuport.domain.unit_of_work import record
 
 MIN_DOWNLOAD_MINUTES = 5  # searchOrders refills one call per ~3 minutes; leave room for paging
@@ -201,6 +201,7 @@ def tax_mapping_gaps(store: Store) -> list[str]:
     # EU charges take the destination country's rule (OR-6), so only NA stores need this one.
     if store.region is not Region.EU and settings.charge_tax_rule_id is None:
         gaps.append("default tax rule for additional charges")
+    gaps += wrong_kind_of_rules(store)
     if store.region is Region.EU:
         mapped = {rule.country_code for rule in settings.country_tax_rules}
         for entry in store.marketplaces:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.reference.models import TaxRule
-from skuport.domain.stores.models import Region
+from skuport.domain.stores.models import Region, Store
 
 NA_FIELDS = ("line_tax_rule_id", "charge_tax_rule_id")
 EU_FIELDS = ("line_tax_rule_id",)
@@ -75,3 +75,22 @@ async def check_tax_mapping(
         reason = eu_refusal(rule) if rule is not None else None
         if reason:
             raise InvalidValue("country_tax_rules", f"{country.upper()}: {reason}")
+
+
+def wrong_kind_of_rules(store: Store) -> list[str]:
+    """The saved default rules whose kind cannot give Amazon's totals (a mapping saved before
+    the settings refused it): orders are skipped, not invoiced short, until it is changed."""
+    settings = store.settings
+    if store.region is Region.EU:
+        checks = [("lines", settings.line_tax_rule, eu_refusal)]
+    else:
+        checks = [
+            ("lines", settings.line_tax_rule, na_refusal),
+            ("additional charges", settings.charge_tax_rule, na_refusal),
+        ]
+    kind = "includes VAT" if store.region is Region.EU else "adds tax"
+    return [
+        f"a default tax rule for {what} that {kind} (now {rule.name!r})"
+        for what, rule, refusal in checks
+        if rule is not None and refusal(rule)
+    ]

@@ -10,7 +10,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select, update
+
 from skuport.domain.inventory.reference.service import create_tax_rule
+from skuport.domain.inventory.sales.models import Sale
+from skuport.domain.stores.models import StoreSettings
 from skuport.sandbox.render_orders import line_total
 from tests.e2e import test_orders_support as support
 from tests.e2e.orders_processing_support import new_order
@@ -43,6 +47,29 @@ async def test_or6_a_us_mapping_that_would_drop_amazons_tax_is_refused(gql, shop
         assert error["__typename"] == "InvalidInput", error
         assert error["field"] == field
         assert "Amazon's tax" in error["message"] and "VAT 20 inclusive" in error["message"]
+
+
+async def test_or6_a_us_mapping_saved_before_the_check_skips_orders_instead_of_invoicing_short(
+    gql, shop, amazon, scheduled, sessions
+):
+    """OR-6: an inclusive US rule saved before the settings refused it shows as a gap of the
+    tax mapping, and orders are skipped with that reason instead of invoiced short."""
+    store = await shop("NA")
+    inclusive = await _rule(sessions, "VAT 20 inclusive", "20", inclusive=True)
+    async with sessions() as session, session.begin():  # as an earlier version saved it
+        await session.execute(
+            update(StoreSettings)
+            .where(StoreSettings.store_id == int(store.id))
+            .values(line_tax_rule_id=int(inclusive))
+        )
+    gaps = (await gql(GAPS, id=store.id))["data"]["store"]["taxMappingGaps"]
+    assert gaps == ["a default tax rule for lines that adds tax (now 'VAT 20 inclusive')"]
+    created, _, _ = await new_order(amazon, store, sessions, variant=1)
+    entry = await scheduled(store.id)
+    reasons = {e["item"]: e["reason"] for e in entry.errors}
+    assert "VAT 20 inclusive" in reasons[created["orderId"]], reasons
+    async with sessions() as session:
+        assert await session.scalar(select(func.count(Sale.id))) == 0
 
 
 async def test_or6_an_eu_mapping_that_would_add_vat_on_top_is_refused(gql, shop, sessions):
