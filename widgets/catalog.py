@@ -12,7 +12,6 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
-from itables.widget import ITable
 
 from skuport.widgets.catalog_actions import (
     ChangesPanel,
@@ -33,6 +32,7 @@ from skuport.widgets.catalog_data import (
 )
 from skuport.widgets.catalog_loading import CatalogLoadStep
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.grids import Grid, grid_format
 from skuport.widgets.stores import error_html
 
 PAGE = 100  # the server's largest page
@@ -87,10 +87,9 @@ class CatalogWidget(CatalogLoadStep):
         )
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.grid_status = w.HTML()
-        self.table = ITable(
+        self.table = Grid(
             df=catalog_frame([], {}),
             caption="Catalog",
-            maxBytes=0,
             select={"style": "multi+shift"},
             selected_rows=[],
         )
@@ -168,11 +167,12 @@ class CatalogWidget(CatalogLoadStep):
         self.store_id = store_id or ""
         store = next((s for s in self.stores if s["id"] == self.store_id), None)
         markets = [m["marketplace"] for m in (store or {}).get("marketplaces", [])]
-        self._codes = {m["id"]: m["code"] for m in markets}
+        fmt = grid_format(self.client)  # the marketplace's code and name: "IT · Amazon.it"
+        self._codes = {m["id"]: fmt.marketplace(m["id"]) for m in markets}
         self._quiet = True  # one reload for the new store, not one per reset filter
         try:
             self.marketplace_filter.options = [("all", None)] + [
-                (m["code"], m["id"]) for m in markets
+                (self._codes[m["id"]], m["id"]) for m in markets
             ]
             self.marketplace_filter.value = None
         finally:

@@ -11,7 +11,7 @@ import ipywidgets as w
 import traitlets
 
 from skuport.widgets.client import SkuportClient, SkuportError
-from skuport.widgets.order_data import FINISHED, RUN, STORES
+from skuport.widgets.order_data import FINISHED, RUN, STORES, attention_errors
 from skuport.widgets.stores import error_html
 
 # Progress messages of the order jobs: "40 orders from report", "100 of 240 orders applied".
@@ -27,17 +27,25 @@ def expected_total(message: str) -> int | None:
 def run_summary(run: dict[str, Any], what: str = "orders") -> str:
     """A finished run in one line: its status and counts."""
     verb = "done" if run["status"] == "SUCCEEDED" else "failed"
+    _needing, already = attention_errors(run.get("errors", []))
+    captured = f"{already} already captured, " if already else ""
+    skipped = max(run["skipped"] - already, 0)
     return (
-        f"{verb}: {run['processed']} {what}, {run['skipped']} skipped, {run['cancelled']} cancelled"
+        f"{verb}: {run['processed']} {what}, {captured}{skipped} skipped, "
+        f"{run['cancelled']} cancelled"
     )
 
 
 def run_report(run: dict[str, Any]) -> str:
-    """The run's message and every skipped order with its reason, as HTML."""
+    """The run's message and every order that needs the analyst, with its reason, as HTML.
+
+    Orders already captured need nobody: they are counted, not listed."""
     report = f"<b>{html.escape(run['message'])}</b>" if run.get("message") else ""
+    needing, already = attention_errors(run.get("errors", []))
+    if already:
+        report += f"<br>{already} already captured (in the order log, nothing to do)"
     items = "".join(
-        f"<li>{html.escape(e['item'])}: {html.escape(e['reason'])}</li>"
-        for e in run.get("errors", [])
+        f"<li>{html.escape(e['item'])}: {html.escape(e['reason'])}</li>" for e in needing
     )
     return report + (f"<br>Skipped or noted:<ul>{items}</ul>" if items else "")
 

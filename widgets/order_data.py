@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-STORES = "query OrderStores { stores { id name connectedAt taxMappingGaps } }"
+from skuport.widgets.grids import GridFormat, duration, money, titled
+
+STORES = "query OrderStores { stores { id name connectedAt taxMappingGaps settings { timezone } } }"
 RUN = """
 query OrderRun($id: ID!) {
   run(id: $id) {
@@ -147,24 +149,33 @@ def _day(stamp: str) -> str:
 
 PENDING_COLUMNS = [
     "amazonOrderId", "marketplaceId", "fulfilment", "purchasedAt", "buyer", "shipTo", "lines",
-    "serviceLines", "charges", "total", "currency", "paid",
+    "serviceLines", "charges", "total", "paid",
 ]  # fmt: skip
+ALREADY_CAPTURED = "already_captured"  # a skip that needs nobody: the order is in the log
 
 
-def pending_frame(nodes: list[dict[str, Any]]) -> pd.DataFrame:
+def pending_frame(nodes: list[dict[str, Any]], fmt: GridFormat | None = None) -> pd.DataFrame:
     """Pending orders, one row each: who, where to, how many lines, the total."""
+    fmt = fmt or GridFormat()
     rows = [
         {
             **node,
+            "marketplaceId": fmt.marketplace(node["marketplaceId"]),
+            "purchasedAt": fmt.when(node["purchasedAt"]),
             "buyer": node["companyName"] or node["billingName"] or node["buyerName"],
             "shipTo": ", ".join(p for p in _place(node["shippingAddress"]) if p),
             "lines": len(node["lines"]),
             "serviceLines": sum(1 for line in node["lines"] if line["isServiceLine"]),
-            "charges": "; ".join(f"{c['kind'].lower()} {c['amount']}" for c in node["charges"]),
+            "charges": "; ".join(
+                f"{c['kind'].lower().replace('_', ' ')} {money(c['amount'], node['currency'])}"
+                for c in node["charges"]
+            ),
+            "total": money(node["total"], node["currency"]),
+            "paid": "yes" if node["paid"] else "no",
         }
         for node in nodes
     ]
-    return pd.DataFrame(rows, columns=PENDING_COLUMNS)
+    return titled(pd.DataFrame(rows, columns=PENDING_COLUMNS))
 
 
 def pending_html(node: dict[str, Any]) -> str:
@@ -195,9 +206,18 @@ ATTENTION_COLUMNS = [
 ]  # fmt: skip
 
 
-def attention_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
+def attention_frame(items: list[dict[str, Any]], fmt: GridFormat | None = None) -> pd.DataFrame:
     """The needs-attention queue (BX-3): one row per order, its reason in words."""
-    return pd.DataFrame(items, columns=ATTENTION_COLUMNS)
+    fmt = fmt or GridFormat()
+    rows = [
+        {
+            **item,
+            "marketplaceId": fmt.marketplace(item["marketplaceId"]),
+            "lastSeenAt": fmt.when(item["lastSeenAt"]),
+        }
+        for item in items
+    ]
+    return titled(pd.DataFrame(rows, columns=ATTENTION_COLUMNS))
 
 
 LOG_COLUMNS = [
@@ -228,29 +248,74 @@ def sale_state(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def log_frame(rows: list[dict[str, Any]], fmt: GridFormat | None = None) -> pd.DataFrame:
     """The order log with each sale's state (LG-1)."""
-    return pd.DataFrame([{**row, **sale_state(row)} for row in rows], columns=LOG_COLUMNS)
+    fmt = fmt or GridFormat()
+    shown = [
+        {
+            **row,
+            **sale_state(row),
+            "marketplaceId": fmt.marketplace(row["marketplaceId"]),
+            "purchasedAt": fmt.when(row["purchasedAt"]),
+            "capturedAt": fmt.when(row["capturedAt"]),
+        }
+        for row in rows
+    ]
+    return titled(pd.DataFrame(shown, columns=LOG_COLUMNS))
 
 
 NOTIFICATION_COLUMNS = ["createdAt", "kind", "message", "read"]
 
 
-def notifications_frame(nodes: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(nodes, columns=NOTIFICATION_COLUMNS)
+def notifications_frame(nodes: list[dict[str, Any]], fmt: GridFormat | None = None) -> pd.DataFrame:
+    """Notifications, newest first, their time to the minute."""
+    fmt = fmt or GridFormat()
+    rows = [
+        {**node, "createdAt": fmt.when(node["createdAt"]), "read": "yes" if node["read"] else ""}
+        for node in nodes
+    ]
+    return titled(pd.DataFrame(rows, columns=NOTIFICATION_COLUMNS))
 
 
 RUN_COLUMNS = [
     "id", "operation", "target", "status", "trigger", "triggeredBy", "startedAt", "windowStart",
-    "windowEnd", "durationMs", "processed", "skipped", "cancelled", "errors", "message",
+    "windowEnd", "durationMs", "processed", "alreadyCaptured", "skipped", "cancelled", "errors",
+    "message",
 ]  # fmt: skip
 
 
-def runs_frame(runs: list[dict[str, Any]]) -> pd.DataFrame:
-    """Operation runs (LG-4), errors summarised as a count."""
-    return pd.DataFrame(
-        [{**run, "errors": len(run["errors"])} for run in runs], columns=RUN_COLUMNS
-    )
+def attention_errors(errors: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """A run's errors that need the analyst, and how many orders were simply already captured."""
+    needing = [e for e in errors if reason_code(e["reason"]) != ALREADY_CAPTURED]
+    return needing, len(errors) - len(needing)
+
+
+def runs_frame(
+    runs: list[dict[str, Any]],
+    fmt: GridFormat | None = None,
+    stores: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Operation runs (LG-4): times to the minute, duration in words, errors as a count of what
+    needs attention (orders already captured are counted apart)."""
+    fmt, stores = fmt or GridFormat(), stores or {}
+    rows = []
+    for run in runs:
+        needing, already = attention_errors(run["errors"])
+        rows.append(
+            {
+                **run,
+                "target": stores.get(run["target"] or "", run["target"]),
+                "startedAt": fmt.when(run["startedAt"]),
+                "windowStart": fmt.when(run["windowStart"]),
+                "windowEnd": fmt.when(run["windowEnd"]),
+                "durationMs": duration(run["durationMs"]),
+                "skipped": max(run["skipped"] - already, 0),
+                "alreadyCaptured": already,
+                "errors": len(needing),
+            }
+        )
+    frame = titled(pd.DataFrame(rows, columns=RUN_COLUMNS))
+    return frame.rename(columns={"Id": "Run", "Target": "Store", "Errors": "Need attention"})
 
 
 def per_day(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,9 +13,15 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
-from itables.widget import ITable
 
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.grids import (
+    Grid,
+    GridFormat,
+    grid_format,
+    store_timezone,
+    store_timezones,
+)
 from skuport.widgets.order_base import RunProgress, StoreScopedWidget
 from skuport.widgets.order_data import (
     DELETE_ENTRY,
@@ -33,11 +39,12 @@ from skuport.widgets.stores import error_html
 PAGE = 100  # the server's largest page
 
 
-def entry_html(row: dict[str, Any]) -> str:
+def entry_html(row: dict[str, Any], fmt: GridFormat | None = None) -> str:
     """One log entry and where its sale task stands (LG-1), for the analyst to read."""
     state = sale_state(row)
+    market = (fmt or GridFormat()).marketplace(row["marketplaceId"])
     head = (
-        f"<b>{html.escape(row['amazonOrderId'])}</b> ({html.escape(row['marketplaceId'])}, "
+        f"<b>{html.escape(row['amazonOrderId'])}</b> ({html.escape(market)}, "
         f"{row['fulfilment'].lower()}, Amazon status {html.escape(row['amazonStatus'])}): "
         f"{row['state'].lower()}"
     )
@@ -70,6 +77,7 @@ class OrderLogWidget(StoreScopedWidget):
         self.client = client
         self.max_rows = max_rows
         self.max_pause = max_pause  # the longest wait between two polls of a reload's run
+        self.fmt = GridFormat()
         self._build_grid_step()
         self._build_action_step()
         super().__init__([self.grid_step, self.action_step])
@@ -84,10 +92,9 @@ class OrderLogWidget(StoreScopedWidget):
         )
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.status = w.HTML()
-        self.table = ITable(
+        self.table = Grid(
             df=log_frame([]),
             caption="Order log",
-            maxBytes=0,
             select={"style": "multi+shift"},
             selected_rows=[],
         )
@@ -157,7 +164,8 @@ class OrderLogWidget(StoreScopedWidget):
             self.fail(str(exc))
             return
         self.rows, self.total_count = rows, total
-        self.table.update(log_frame(rows), selected_rows=[])
+        self.fmt = grid_format(self.client, store_timezone(self.store))
+        self.table.update(log_frame(rows, self.fmt), selected_rows=[])
         shown = f"{len(rows)}" if len(rows) == total else f"{len(rows)} of {total}"
         self.status.value = html.escape(f"{shown} log entries")
         self._render_selection()
@@ -182,7 +190,7 @@ class OrderLogWidget(StoreScopedWidget):
         if not chosen:
             self.selection_view.value = "select an entry to see its sale task"
             return
-        self.selection_view.value = "<br>".join(entry_html(row) for row in chosen[:5]) + (
+        self.selection_view.value = "<br>".join(entry_html(row, self.fmt) for row in chosen[:5]) + (
             f"<br>… and {len(chosen) - 5} more" if len(chosen) > 5 else ""
         )
 
@@ -270,10 +278,9 @@ class NotificationsWidget(w.VBox):
         self.read_selected_button = w.Button(description="Mark selected read", icon="check")
         self.read_all_button = w.Button(description="Mark all read", icon="check-double")
         self.status = w.HTML()
-        self.table = ITable(
+        self.table = Grid(
             df=notifications_frame([]),
             caption="Notifications",
-            maxBytes=0,
             select={"style": "multi+shift"},
             selected_rows=[],
         )
@@ -313,7 +320,8 @@ class NotificationsWidget(w.VBox):
             self._fail(str(exc))
             return
         self.notifications, self.unread_count = shown["nodes"], unread
-        self.table.update(notifications_frame(shown["nodes"]), selected_rows=[])
+        fmt = grid_format(self.client, self._timezone())
+        self.table.update(notifications_frame(shown["nodes"], fmt), selected_rows=[])
         self.error = ""
         self.status.value = html.escape(f"{unread} unread notifications")
 
@@ -341,6 +349,10 @@ class NotificationsWidget(w.VBox):
         self.notice = f"{count} notifications marked read"
         self.status.value = html.escape(f"{self.notice}; {self.unread_count} unread")
         return count
+
+    def _timezone(self) -> str | None:
+        """The shown store's time zone; the analyst's when all stores are shown."""
+        return store_timezones(self.client).get(self.store_id or "") if self.store_id else None
 
     def _fail(self, message: str) -> None:
         self.error = message

@@ -6,11 +6,12 @@ import html
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 import plotly.graph_objects as go
 import traitlets
-from itables.widget import ITable
 
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.grids import Grid, grid_format, store_timezone
 from skuport.widgets.order_base import run_report, run_summary
 from skuport.widgets.order_data import RUNS, STORES, per_day, runs_frame, skip_reasons
 from skuport.widgets.stores import error_html
@@ -66,10 +67,9 @@ class OrderRunsWidget(w.VBox):
         self.store_picker = w.Dropdown(description="Store", options=[("all stores", "")])
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.status = w.HTML()
-        self.table = ITable(
+        self.table = Grid(
             df=runs_frame([]),
             caption="Order runs",
-            maxBytes=0,
             select={"style": "single"},
             selected_rows=[],
         )
@@ -142,7 +142,7 @@ class OrderRunsWidget(w.VBox):
         )
         capture = [run for op in CAPTURE_OPERATIONS for run in mine[op]]
         self.days, self.reasons = per_day(capture), skip_reasons(capture)
-        self.table.update(runs_frame(self.runs), selected_rows=[])
+        self.table.update(self._frame(), selected_rows=[])
         self._render_details()
         self._draw()
         self.error = ""
@@ -152,6 +152,13 @@ class OrderRunsWidget(w.VBox):
             f"{runs}; {totals['captured']} orders captured, {totals['skipped']} skipped, "
             f"{totals['cancelled']} cancelled"
         )
+
+    def _frame(self) -> pd.DataFrame:
+        """The runs as the grid shows them: in the picked store's time zone (else the
+        analyst's), each run's store by name."""
+        store = next((s for s in self.stores if s["id"] == self.store_id), {})
+        fmt = grid_format(self.client, store_timezone(store))
+        return runs_frame(self.runs, fmt, {s["id"]: s["name"] for s in self.stores})
 
     def select(self, positions: list[int]) -> None:
         """Select a run by its position in the grid, to see its errors."""

@@ -13,9 +13,9 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
-from itables.widget import ITable
 
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.grids import Grid, grid_format, store_timezone
 from skuport.widgets.order_base import RunProgress, StoreScopedWidget
 from skuport.widgets.order_data import (
     ATTENTION,
@@ -88,10 +88,9 @@ class PendingOrdersWidget(StoreScopedWidget):
         )
         self.process_progress = RunProgress(self.client, label="Process", what="sales made")
         self.pending_status = w.HTML()
-        self.pending_table = ITable(
+        self.pending_table = Grid(
             df=pending_frame([]),
             caption="Pending orders",
-            maxBytes=0,
             select={"style": "single"},
             selected_rows=[],
         )
@@ -110,10 +109,9 @@ class PendingOrdersWidget(StoreScopedWidget):
         )
 
     def _build_attention_step(self) -> None:
-        self.attention_table = ITable(
+        self.attention_table = Grid(
             df=attention_frame([]),
             caption="Needs attention",
-            maxBytes=0,
             select={"style": "multi+shift"},
             selected_rows=[],
         )
@@ -176,9 +174,10 @@ class PendingOrdersWidget(StoreScopedWidget):
             self.fail(str(exc), self.pending_status)
             return
         self.pending, self.pending_count, self.attention = nodes, total, attention
-        self.pending_table.update(pending_frame(nodes), selected_rows=[])
+        fmt = grid_format(self.client, store_timezone(self.store))
+        self.pending_table.update(pending_frame(nodes, fmt), selected_rows=[])
         self._render_pending()
-        self.attention_table.update(attention_frame(attention), selected_rows=[])
+        self.attention_table.update(attention_frame(attention, fmt), selected_rows=[])
         shown = f"{total}" if len(nodes) == total else f"{len(nodes)} of {total}"
         self.pending_status.value = html.escape(f"{shown} pending orders")
         self.attention_status.value = html.escape(

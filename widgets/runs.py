@@ -8,9 +8,10 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 import traitlets
-from itables.widget import ITable
 
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.grids import Grid, GridFormat, duration, grid_format, titled
+from skuport.widgets.order_data import attention_errors
 
 RUNS = """
 query Runs($first: Int) {
@@ -39,13 +40,29 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def runs_frame(nodes: list[dict[str, Any]]) -> pd.DataFrame:
-    """The runs as a table, one row per run, errors summarised as text."""
+def runs_frame(nodes: list[dict[str, Any]], fmt: GridFormat | None = None) -> pd.DataFrame:
+    """The runs as a table, one row per run, errors summarised as text; times to the minute in
+    the analyst's time zone, durations in seconds and minutes."""
+    fmt = fmt or GridFormat()
     rows = [
-        {**node, "errors": "; ".join(f"{e['item']}: {e['reason']}" for e in node["errors"])}
+        {
+            **node,
+            "startedAt": fmt.when(node["startedAt"]),
+            "durationMs": duration(node["durationMs"]),
+            "errors": _errors_text(node["errors"]),
+        }
         for node in nodes
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return titled(pd.DataFrame(rows, columns=COLUMNS)).rename(columns={"Id": "Run"})
+
+
+def _errors_text(errors: list[dict[str, Any]]) -> str:
+    """What needs the analyst, in full; orders already captured only as a count."""
+    needing, already = attention_errors(errors)
+    text = "; ".join(f"{e['item']}: {e['reason']}" for e in needing)
+    if already:
+        text = "; ".join(p for p in (f"{already} already captured", text) if p)
+    return text
 
 
 class RunsWidget(w.VBox):
@@ -63,7 +80,7 @@ class RunsWidget(w.VBox):
         self.job_picker = w.Dropdown(description="Job", options=[])
         self.run_button = w.Button(description="Run now", icon="play", button_style="warning")
         self.status = w.HTML()
-        self.table = ITable(df=runs_frame([]), caption="Operation runs", maxBytes=0)
+        self.table = Grid(df=runs_frame([]), caption="Operation runs")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.run_button.on_click(lambda _button: self.run_now())
         super().__init__(
@@ -86,7 +103,7 @@ class RunsWidget(w.VBox):
         self.jobs = [job["name"] for job in jobs]
         self.job_picker.options = self.jobs
         self.runs = runs
-        self.table.update(runs_frame(runs))
+        self.table.update(runs_frame(runs, grid_format(self.client)))
         self.error = ""
         self._render_status()
 
