@@ -61,6 +61,7 @@ class CatalogWidget(CatalogLoadStep):
         self.max_pause = max_pause  # the longest wait between two polls of a running download
         self._quiet = False
         self._codes: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self._build_load_step()
         self._build_grid_step()
         self._build_action_step(client)
@@ -168,11 +169,12 @@ class CatalogWidget(CatalogLoadStep):
         store = next((s for s in self.stores if s["id"] == self.store_id), None)
         markets = [m["marketplace"] for m in (store or {}).get("marketplaces", [])]
         fmt = grid_format(self.client)  # the marketplace's code and name: "IT · Amazon.it"
-        self._codes = {m["id"]: fmt.marketplace(m["id"]) for m in markets}
+        self._codes = {m["id"]: m["code"] for m in markets}
+        self._names = {m["id"]: fmt.marketplace(m["id"]) for m in markets}
         self._quiet = True  # one reload for the new store, not one per reset filter
         try:
             self.marketplace_filter.options = [("all", None)] + [
-                (self._codes[m["id"]], m["id"]) for m in markets
+                (self._names[m["id"]], m["id"]) for m in markets
             ]
             self.marketplace_filter.value = None
         finally:
@@ -218,7 +220,7 @@ class CatalogWidget(CatalogLoadStep):
             self._fail(str(exc), self.grid_status)
             return
         self.rows, self.total_count = grid_order(rows, self._codes), total
-        self.table.update(catalog_frame(self.rows, self._codes), selected_rows=[])
+        self.table.update(catalog_frame(self.rows, self._names), selected_rows=[])
         self.error = ""
         shown = f"{len(rows)} rows" if len(rows) == total else f"{len(rows)} of {total} rows"
         hint = "" if len(rows) == total else " — narrow them with the filters"

@@ -166,7 +166,9 @@ def grid_order(rows: list[dict[str, Any]], codes: dict[str, str]) -> list[dict[s
 
 
 def catalog_frame(rows: list[dict[str, Any]], codes: dict[str, str]) -> pd.DataFrame:
-    """The rows as the grid shows them, in the same order (selection is by position)."""
+    """The rows as the grid shows them, in the same order (selection is by position).
+
+    `codes` names each marketplace id as the grid shows it ("US · Amazon.com")."""
     records = [
         {
             "Kind": _kind(row),

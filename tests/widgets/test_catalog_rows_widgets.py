@@ -35,7 +35,7 @@ def test_ca6_filters_change_the_rows(operations, store_id):
     # marketplace
     widget.marketplace_filter.value = us(widget)
     assert 0 < len(widget.rows) < everything
-    assert set(widget.table.df["Marketplace"]) == {"US"}
+    assert set(widget.table.df["Marketplace"]) == {"US · Amazon.com"}
     # search: title, seller SKU or ASIN
     widget.search_input.value = "quiet warehouse"
     assert len(widget.rows) == 2 and all(r["isbn"] for r in widget.rows)

@@ -18,11 +18,11 @@ def test_lg1_log_entries_show_their_sales_state(operations, admin, seller, live_
     assert {r["amazonOrderId"] for r in widget.rows} == paid(live_server, seller)
     assert widget.total_count == len(widget.rows)
     frame = widget.table.df
-    assert set(frame["state"]) == {"PROCESSED"}
-    assert set(frame["invoice"]) == {"authorised"}
-    assert all(number.strip() for number in frame["sale"])
-    assert {"picked", "packed", "shipped", "payment"} <= set(frame.columns)
-    assert all(p.startswith("applied") for p in frame["payment"]), set(frame["payment"])
+    assert set(frame["State"]) == {"PROCESSED"}
+    assert set(frame["Invoice"]) == {"authorised"}
+    assert all(number.strip() for number in frame["Sale"])
+    assert {"Picked", "Packed", "Shipped", "Payment"} <= set(frame.columns)
+    assert all(p.startswith("applied") for p in frame["Payment"]), set(frame["Payment"])
     # and selecting an entry shows its sale task in words
     widget.select([0])
     sale = widget.rows[0]["sale"]

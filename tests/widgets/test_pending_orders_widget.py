@@ -123,7 +123,7 @@ def test_bx3_skipped_orders_are_queued_with_their_reason_and_retried_once_fixed(
     assert {i["amazonOrderId"] for i in widget.attention} == paid(live_server, seller, fba=None)
     assert {i["reason"] for i in widget.attention} == {"tax_mapping_incomplete"}
     assert all(i["stage"] == "capture" and i["detail"] for i in widget.attention)
-    assert "tax_mapping_incomplete" in widget.attention_table.df["reason"].tolist()
+    assert "tax_mapping_incomplete" in widget.attention_table.df["Reason"].tolist()
     assert "Retry" in widget.attention_status.value
     # when the mapping is fixed and the first two are retried
     fixed = {
