@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from skuport.domain.events import EventBus
-from skuport.domain.jobs import Every, JobRun, JobRunner, JobTarget, RunStatus, Trigger
+from skuport.domain.jobs import Every, JobRun, JobRunner, JobSpec, JobTarget, RunStatus, Trigger
 from skuport.domain.jobs.claims import LEASE, RUNNING_SLOT
 from skuport.domain.listings.scheduled import CATALOG_DOWNLOAD, every_store
 from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD, load_job
@@ -25,6 +27,16 @@ def other_server(app, sessions) -> JobRunner:
     )
 
 
+def held(spec: JobSpec, release: asyncio.Event) -> JobSpec:
+    """The job, held at its start until `release` is set: still at work when another starts."""
+
+    async def run_when_released(context):  # type: ignore[no-untyped-def]
+        await release.wait()
+        await spec.run(context)
+
+    return dataclasses.replace(spec, run=run_when_released)
+
+
 async def target_of(sessions, store_id: str) -> JobTarget:
     async with sessions() as session:
         return {t.key: t for t in await every_store(session)}[store_id]
@@ -36,12 +48,16 @@ async def test_st9_the_hourly_catalog_download_skips_while_one_runs(app, shop, s
     store = await shop("NA")
     target = await target_of(sessions, store.id)
     runner = app.state.services.runner
-    started = await runner.start(CATALOG_DOWNLOAD, triggered_by="connect", target=target)
+    release = asyncio.Event()
+    started = await runner.start(
+        held(CATALOG_DOWNLOAD, release), triggered_by="connect", target=target
+    )
     hourly = await other_server(app, sessions).run(
         CATALOG_DOWNLOAD, trigger=Trigger.SCHEDULER, triggered_by="scheduler", target=target
     )
     assert hourly.status is RunStatus.SUCCEEDED and hourly.processed == 0
     assert hourly.message.startswith("Skipped: the catalog download of this store was already")
+    release.set()
     await runner.drain()
     async with sessions() as session:
         first = await session.get(type(started), started.id)
@@ -60,16 +76,15 @@ async def test_or1_a_load_and_the_scheduled_download_do_not_overlap(app, shop, s
     target = await target_of(sessions, store.id)
     now = app.state.services.clock.now()
     runner = app.state.services.runner
-    await runner.start(
-        load_job(start=now - timedelta(days=3), end=None, route="search"),
-        triggered_by="seller",
-        target=target,
-    )
+    release = asyncio.Event()
+    load = load_job(start=now - timedelta(days=3), end=None, route="search")
+    await runner.start(held(load, release), triggered_by="seller", target=target)
     download = JobTarget(key=store.id, label="NA", schedule=Every(15))
     skipped = await other_server(app, sessions).run(
         ORDERS_DOWNLOAD, trigger=Trigger.SCHEDULER, triggered_by="scheduler", target=download
     )
     assert skipped.message.startswith("Skipped: the order download of this store")
+    release.set()
     await runner.drain()
 
 
@@ -78,15 +93,17 @@ async def test_sy1_a_push_now_and_the_scheduled_push_do_not_overlap(app, shop, s
     store = await shop("NA", updateStockLevels=True)
     target = JobTarget(key=store.id, label="NA", schedule=Every(10))
     runner = app.state.services.runner
-    await runner.start(STOCK_PUSH, triggered_by="seller", target=target)
+    release = asyncio.Event()
+    await runner.start(held(STOCK_PUSH, release), triggered_by="seller", target=target)
     skipped = await other_server(app, sessions).run(
         STOCK_PUSH, trigger=Trigger.SCHEDULER, triggered_by="scheduler", target=target
     )
     assert skipped.message.startswith("Skipped: the stock push of this store")
+    release.set()
     await runner.drain()
     async with sessions() as session:
-        held = await session.scalars(select(JobRun).where(JobRun.slot == RUNNING_SLOT))
-        assert list(held) == []  # every claim is given back at the end of its run
+        claims = await session.scalars(select(JobRun).where(JobRun.slot == RUNNING_SLOT))
+        assert list(claims) == []  # every claim is given back at the end of its run
 
 
 async def test_a_claim_of_a_server_that_died_lapses(app, shop, sessions, amazon):
