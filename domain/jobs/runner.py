@@ -328,4 +328,16 @@ async def _finish(
         if recorder.claim_id is not None:
             await release_running(uow.session, claim_id=recorder.claim_id)
         uow.record(recorder.event(status))
+    log.info(run_line(entry))
     return entry
+
+
+def run_line(entry: OperationLog) -> str:
+    """A finished run in one short line, for the server's terminal."""
+    where = f" store {entry.target}" if entry.target else ""
+    seconds = (entry.duration_ms or 0) / 1000
+    counts = f"{entry.processed} processed, {entry.skipped} skipped, {entry.cancelled} cancelled"
+    return (
+        f"run {entry.id} {entry.operation}{where}: {entry.status.value.lower()} in "
+        f"{seconds:.1f} s; {counts}"
+    )
