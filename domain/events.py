@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from typing import Any
 
@@ -39,10 +39,19 @@ class EventBus:
                 if asyncio.iscoroutine(result):
                     await result
 
-    async def subscribe(self, event_type: type = object) -> AsyncIterator[Any]:
-        """Yield published events of `event_type` until the consumer stops iterating."""
+    def subscribe(self, event_type: type = object) -> AsyncGenerator[Any, None]:
+        """Yield published events of `event_type` until the consumer stops iterating.
+
+        The subscriber is listening from this call on (not from its first iteration), so what
+        it reads next cannot miss an event published meanwhile; close it with `aclose()`.
+        """
         queue: asyncio.Queue[Any] = asyncio.Queue(self._max_backlog)
         self._queues.add(queue)
+        return self._deliver(queue, event_type)
+
+    async def _deliver(
+        self, queue: asyncio.Queue[Any], event_type: type
+    ) -> AsyncGenerator[Any, None]:
         try:
             while True:
                 event = await queue.get()

@@ -12,7 +12,7 @@ from skuport.domain.jobs import DailyAt, Every, JobSpec, OperationLog, RunEvent,
 from skuport.domain.jobs import RunStatus as DomainRunStatus
 from skuport.domain.jobs import Trigger as DomainTrigger
 from skuport.domain.jobs.service import get_run, runs_query
-from skuport.schema.context import Info
+from skuport.schema.context import Info, Services
 from skuport.schema.errors import InvalidInput, NotFound, UserError
 from skuport.schema.pagination import Connection, paginate
 from skuport.schema.permissions import OPERATORS, READERS, allow
@@ -41,6 +41,12 @@ class OperationRun:
     processed: int
     skipped: int
     cancelled: int
+    expected: int | None = strawberry.field(
+        description=(
+            "How many items (listings, orders, quantities) the run expects to go through, when "
+            "known: processed + skipped + cancelled grow towards it."
+        )
+    )
     errors: list[RunError]
     message: str
     started_at: datetime
@@ -61,6 +67,7 @@ class OperationRun:
             processed=entry.processed,
             skipped=entry.skipped,
             cancelled=entry.cancelled,
+            expected=entry.expected,
             errors=[
                 RunError(item=e.get("item", ""), reason=e.get("reason", "")) for e in entry.errors
             ],
@@ -97,8 +104,30 @@ class RunUpdate:
     processed: int
     skipped: int
     cancelled: int
+    expected: int | None = strawberry.field(
+        description=(
+            "How many items (listings, orders, quantities) the run expects to go through, when "
+            "known: processed + skipped + cancelled grow towards it."
+        )
+    )
     message: str
     at: datetime
+
+    @classmethod
+    def from_model(cls, entry: OperationLog) -> RunUpdate:
+        """The run as last saved, as an update."""
+        return cls(
+            run_id=strawberry.ID(str(entry.id)),
+            operation=entry.operation,
+            target=entry.target,
+            status=entry.status,
+            processed=entry.processed,
+            skipped=entry.skipped,
+            cancelled=entry.cancelled,
+            expected=entry.expected,
+            message=entry.message,
+            at=entry.finished_at or entry.started_at,
+        )
 
     @classmethod
     def from_event(cls, event: RunEvent) -> RunUpdate:
@@ -110,6 +139,7 @@ class RunUpdate:
             processed=event.processed,
             skipped=event.skipped,
             cancelled=event.cancelled,
+            expected=event.expected,
             message=event.message,
             at=event.at,
         )
@@ -218,11 +248,49 @@ class OperationsSubscription:
         description="Live progress of runs as they happen.",
     )
     async def run_updates(
-        self, info: Info, operation: str | None = None
+        self,
+        info: Info,
+        operation: str | None = None,
+        run_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description=(
+                    "Follow one run: its state now first, then its updates; the stream ends "
+                    "when the run has finished."
+                )
+            ),
+        ] = None,
     ) -> AsyncGenerator[RunUpdate, None]:
-        async for event in info.context.services.bus.subscribe(RunEvent):
-            if operation is None or event.operation == operation:
-                yield RunUpdate.from_event(event)
+        services = info.context.services
+        events = services.bus.subscribe(RunEvent)  # listening before the run is read
+        try:
+            if run_id is not None:
+                async for update in _one_run(services, events, str(run_id)):
+                    yield update
+                return
+            async for event in events:
+                if operation is None or event.operation == operation:
+                    yield RunUpdate.from_event(event)
+        finally:
+            await events.aclose()
+
+
+async def _one_run(
+    services: Services, events: AsyncGenerator[RunEvent, None], run_id: str
+) -> AsyncGenerator[RunUpdate, None]:
+    """The run as saved, then its live updates until it has finished."""
+    async with services.sessions() as session:
+        entry = await get_run(session, run_id=int(run_id)) if run_id.isdigit() else None
+    if entry is None:
+        return
+    yield RunUpdate.from_model(entry)
+    if entry.status is not DomainRunStatus.RUNNING:
+        return
+    async for event in events:
+        if event.run_id == entry.id:
+            yield RunUpdate.from_event(event)
+            if event.status is not DomainRunStatus.RUNNING:
+                return
 
 
 __all__ = ["OperationsMutation", "OperationsQuery", "OperationsSubscription"]

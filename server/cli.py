@@ -205,15 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def configure_logging(level: str | int) -> None:
+    """The terminal's log: a short line per run at INFO, each Amazon call only at DEBUG."""
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Migration chatter is noise for a user running a command.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Our SP-API client logs each call (at DEBUG) with its wait and request id; httpx repeats it.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The job runner logs one line per run; APScheduler's "executed successfully" repeats it.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-        # Migration chatter is noise for a user running a command.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-        # Our SP-API client logs each call with its wait and request id; httpx's line repeats it.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        configure_logging(settings.log_level)
         args.handler(settings, args)
     except (CommandError, ConfigError) as exc:
         print(f"skuport: error: {exc}", file=sys.stderr)

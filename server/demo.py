@@ -84,7 +84,9 @@ def start_jupyter(port: int, token: str, env: dict[str, str]) -> subprocess.Pope
     return subprocess.Popen(command, env=env)
 
 
-async def _serve(servers: list[uvicorn.Server], app: Starlette, sandbox_url: str) -> None:
+async def _serve(
+    servers: list[uvicorn.Server], app: Starlette, sandbox_url: str, banner: str
+) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
@@ -95,7 +97,7 @@ async def _serve(servers: list[uvicorn.Server], app: Starlette, sandbox_url: str
         loop.add_signal_handler(signum, stop)
     await asyncio.gather(
         *(server.serve() for server in servers),
-        _set_up_stores(servers, app),
+        _set_up_stores(servers, app, banner),
         _feed_orders(servers, sandbox_url),
     )
 
@@ -136,10 +138,16 @@ async def _feed_orders(servers: list[uvicorn.Server], sandbox_url: str | None) -
                 await asyncio.sleep(0.1)
 
 
-async def _set_up_stores(servers: list[uvicorn.Server], app: Starlette) -> None:
+async def _set_up_stores(servers: list[uvicorn.Server], app: Starlette, banner: str) -> None:
     """Once both servers listen, connect the sandbox sellers and start their catalog downloads."""
     if not await _started(servers):
         return
+    await set_up_demo_data(app, banner)
+
+
+async def set_up_demo_data(app: Starlette, banner: str) -> None:
+    """Connect the sandbox stores and load their data, then show the banner again: by then
+    the set-up's log lines have scrolled it away."""
     try:
         stores = await connect_demo_stores(app.state.services)
     except Exception as exc:
@@ -148,8 +156,21 @@ async def _set_up_stores(servers: list[uvicorn.Server], app: Starlette) -> None:
         return
     if stores:
         print(
-            f"Connected {len(stores)} sandbox stores; their catalogs are downloading.", flush=True
+            f"Connected {len(stores)} sandbox stores; their catalogs and orders are loaded.",
+            flush=True,
         )
+    print(f"\nSkuport demo is ready:\n{banner}", flush=True)
+
+
+def demo_banner(*, graphql_url: str, sandbox_url: str, token: str, lab_url: str) -> str:
+    """Where to go: the API, the sandbox, the token and the runbooks."""
+    return (
+        f"  GraphQL API + GraphiQL  {graphql_url}\n"
+        f"  sandbox Amazon          {sandbox_url} (control API under /_sandbox/)\n"
+        f"  API token (admin)       {token}\n"
+        f"  JupyterLab runbooks     {lab_url}\n"
+        "Press Ctrl-C to stop everything.\n"
+    )
 
 
 def run_demo(
@@ -176,15 +197,10 @@ def run_demo(
     env = {**os.environ, "SKUPORT_URL": connection.url, "SKUPORT_TOKEN": connection.token}
     jupyter = start_jupyter(jupyter_port, jupyter_token, env)
     lab_url = f"http://{host}:{jupyter_port}/lab/tree/00_start_here.ipynb?token={jupyter_token}"
-    print(
-        "\nSkuport demo is starting:\n"
-        f"  GraphQL API + GraphiQL  {graphql_url}\n"
-        f"  sandbox Amazon          {sandbox_url} (control API under /_sandbox/)\n"
-        f"  API token (admin)       {connection.token}\n"
-        f"  JupyterLab runbooks     {lab_url}\n"
-        "Press Ctrl-C to stop everything.\n",
-        flush=True,
+    banner = demo_banner(
+        graphql_url=graphql_url, sandbox_url=sandbox_url, token=connection.token, lab_url=lab_url
     )
+    print(f"\nSkuport demo is starting:\n{banner}", flush=True)
     if open_browser:
         import webbrowser
 
@@ -201,7 +217,7 @@ def run_demo(
         ),
     ]
     try:
-        asyncio.run(_serve(servers, app, sandbox_url))
+        asyncio.run(_serve(servers, app, sandbox_url, banner))
     finally:
         jupyter.terminate()
         try:

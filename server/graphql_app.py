@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -32,6 +33,22 @@ async def principal_for(services: Services, token: str | None) -> Principal | No
         return await authenticate(session, token)
 
 
+OFFLINE_NOTICE = """<div style="font-family: sans-serif; max-width: 46em; margin: 3em auto">
+  <h2>Loading GraphiQL…</h2>
+  <p>GraphiQL, the in-browser query editor, loads its scripts from unpkg.com. If this page
+  stays like this, this machine cannot reach the internet (or unpkg.com is blocked), and
+  GraphiQL cannot start. The API itself works without it:</p>
+  <ul>
+    <li>the JupyterLab runbooks use it for you;</li>
+    <li>from a terminal, with your API token:
+    <pre>curl -s {url} -H "Authorization: Bearer $SKUPORT_TOKEN" \\
+  -H "Content-Type: application/json" -d '{{"query": "{{ stores {{ id name }} }}"}}'</pre></li>
+    <li>the schema is in <code>schema/schema.graphql</code>, or from
+    <code>skuport schema export</code>.</li>
+  </ul>
+</div>"""
+
+
 class SkuportGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context: services plus the caller's principal."""
 
@@ -41,6 +58,16 @@ class SkuportGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL; until its scripts (from a CDN) have loaded, or when they cannot, the page
+        says why and how to query the API without it, instead of staying blank."""
+        notice = OFFLINE_NOTICE.format(url=html.escape(str(request.url.replace(query=""))))
+        page = self.graphql_ide_html.replace(
+            '<div id="graphiql" class="graphiql-container">Loading...</div>',
+            f'<div id="graphiql" class="graphiql-container">{notice}</div>',
+        )
+        return HTMLResponse(page)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

@@ -52,7 +52,9 @@ RUN = """
 query CatalogRun($id: ID!) {
   run(id: $id) {
     __typename
-    ... on OperationRun { id status processed skipped cancelled message errors { item reason } }
+    ... on OperationRun {
+      id status processed skipped cancelled expected message errors { item reason }
+    }
     ... on UserError { message }
   }
 }

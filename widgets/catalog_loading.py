@@ -17,6 +17,7 @@ import traitlets
 from skuport.widgets.catalog_actions import download_report
 from skuport.widgets.catalog_data import CATALOG_SIZE, DOWNLOAD, RUN
 from skuport.widgets.client import SkuportError
+from skuport.widgets.live import bar_range, watch_run
 
 FINISHED = ("SUCCEEDED", "FAILED")
 
@@ -88,6 +89,7 @@ class CatalogLoadStep(w.VBox):
         run_id = self.run.get("id")
         if not run_id:
             return {}
+        watch_run(self.client, run_id, self._downloading)  # live; polling below reads the end
         for poll in range(max_polls):
             try:
                 run = self.client.execute(RUN, id=run_id)["run"]
@@ -101,16 +103,22 @@ class CatalogLoadStep(w.VBox):
             if run["status"] in FINISHED:
                 self._finished(run)
                 return run
-            self.progress.value = min(run["processed"], self.progress.max)
-            self.progress_label.value = html.escape(
-                f"downloading… {run['message'] or 'waiting for Amazon'}"
-            )
+            self._downloading(run)
             # Backs off from a few ms: quick in the demo, gentle on the server for real Amazon.
             time.sleep(min(pause * 2 ** min(poll, 16), max_pause or self.max_pause))
         self.progress_label.value = html.escape(
             "still running on the server; press Refresh later to see its result"
         )
         return dict(self.run)
+
+    def _downloading(self, run: dict[str, Any]) -> None:
+        if run["status"] in FINISHED:
+            return  # the finished run is read in full by `wait_for_download`
+        done, total = bar_range(run, self.progress.max)
+        self.progress.max, self.progress.value = total, done
+        self.progress_label.value = html.escape(
+            f"downloading… {run['message'] or 'waiting for Amazon'}"
+        )
 
     def _finished(self, run: dict[str, Any]) -> None:
         ok = run["status"] == "SUCCEEDED"

@@ -1,13 +1,15 @@
 """A small typed facade over `gql` for the runbooks: one call, clear errors, no tracebacks.
 
-Widgets talk to the Skuport server over HTTP only. The sync HTTPX transport is used because
-ipykernel already runs an event loop in the notebook.
+Widgets talk to the Skuport server over HTTP only. Queries use the sync HTTPX transport because
+ipykernel already runs an event loop in the notebook; subscriptions (live run progress) use
+gql's websockets transport on an event loop of their own, in a worker thread (widgets/live.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from gql.transport.exceptions import (
     TransportServerError,
 )
 from gql.transport.httpx import HTTPXTransport
+from gql.transport.websockets import WebsocketsTransport
 from graphql import GraphQLError
 
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -81,9 +84,13 @@ def _committed_schema() -> str | None:
 class SkuportClient:
     """Runs GraphQL documents against the server and returns plain data."""
 
-    def __init__(self, url: str, token: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, url: str, token: str, *, timeout: float = 30.0, ws_url: str | None = None
+    ) -> None:
         self.url = url
         self.token = token
+        # Subscriptions: the same endpoint over WebSocket (graphql-transport-ws).
+        self.ws_url = ws_url or websocket_url(url)
         self._transport = HTTPXTransport(
             url=url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
         )
@@ -111,6 +118,37 @@ class SkuportClient:
             raise ServerError(f"the server answered with HTTP {exc.code}: {exc}") from None
         except GraphQLError as exc:
             raise InvalidQuery(f"the query does not match the server's schema: {exc}") from None
+
+    async def subscribe(self, query: str, **variables: Any) -> AsyncIterator[dict[str, Any]]:
+        """Each result of the subscription `query`; raises a SkuportError when refused.
+
+        Runs on the caller's event loop (a worker thread's, see widgets/live.py): ipykernel's
+        own loop is busy running the cell.
+        """
+        transport = WebsocketsTransport(
+            url=self.ws_url,
+            init_payload={"Authorization": f"Bearer {self.token}"},
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            connect_timeout=5,
+            ack_timeout=5,
+        )
+        request = GraphQLRequest(query, variable_values=variables or None)
+        try:
+            async with Client(transport=transport, schema=_committed_schema()) as session:
+                async for result in session.subscribe(request):
+                    yield result
+        except TransportQueryError as exc:
+            raise _query_error(exc.errors or [{"message": str(exc)}]) from None
+        except GraphQLError as exc:
+            raise InvalidQuery(f"the query does not match the server's schema: {exc}") from None
+        except (OSError, TransportConnectionFailed, TransportServerError) as exc:
+            raise ServerUnreachable(f"live updates unavailable at {self.ws_url}: {exc}") from None
+
+
+def websocket_url(url: str) -> str:
+    """The WebSocket address of an HTTP GraphQL endpoint (http→ws, https→wss)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{ {'https': 'wss', 'http': 'ws'}.get(scheme, scheme) }{sep}{rest}"
 
 
 def _query_error(errors: list[dict[str, Any]]) -> SkuportError:

@@ -11,6 +11,7 @@ import ipywidgets as w
 import traitlets
 
 from skuport.widgets.client import SkuportClient, SkuportError
+from skuport.widgets.live import bar_range, watch_run
 from skuport.widgets.order_data import FINISHED, RUN, STORES, attention_errors
 from skuport.widgets.stores import error_html
 
@@ -51,14 +52,18 @@ def run_report(run: dict[str, Any]) -> str:
 
 
 class RunProgress(w.VBox):
-    """A progress bar and report that follow one server run to its end by polling `run(id)`."""
+    """A progress bar and report that follow one server run to its end: live over the
+    `runUpdates` subscription, or by polling `run(id)` when live updates are unavailable."""
 
     run = traitlets.Dict(help="the run as last read: id, status, counts, message, errors")
     error = traitlets.Unicode("", help="why following the run failed, empty when it did not")
 
-    def __init__(self, client: SkuportClient, *, label: str, what: str = "orders") -> None:
+    def __init__(
+        self, client: SkuportClient, *, label: str, what: str = "orders", live: bool = True
+    ) -> None:
         self.client = client
         self.what = what
+        self.live = live  # follow over the subscription; False: poll only
         self.bar = w.IntProgress(value=0, min=0, max=1, description=label)
         self.label = w.HTML()
         self.report = w.HTML()
@@ -74,8 +79,14 @@ class RunProgress(w.VBox):
     def follow(
         self, *, max_polls: int = 2400, pause: float = 0.005, max_pause: float = 0.25
     ) -> dict[str, Any]:
-        """Poll the run until it ends (or `max_polls` are spent); returns it as last read."""
+        """Follow the run until it ends (or `max_polls` are spent); returns it as last read.
+
+        Live updates move the bar; the finished run is then read once for its full report.
+        When the subscription is refused or drops, polling takes over.
+        """
         run_id = self.run.get("id")
+        if run_id and self.live:
+            watch_run(self.client, run_id, self._moving)
         for poll in range(max_polls if run_id else 0):
             try:
                 run = self.client.execute(RUN, id=run_id)["run"]
@@ -99,10 +110,10 @@ class RunProgress(w.VBox):
         return dict(self.run)
 
     def _moving(self, run: dict[str, Any]) -> None:
-        done = run["processed"] + run["skipped"] + run["cancelled"]
-        total = expected_total(run["message"])
-        self.bar.max = max(total or 0, done, 1)
-        self.bar.value = done
+        if run["status"] in FINISHED:
+            return  # the finished run is read in full by `follow`
+        done, total = bar_range(run, expected_total(run["message"]))
+        self.bar.max, self.bar.value = total, done
         self.label.value = html.escape(f"working… {run['message'] or 'waiting for Amazon'}")
 
     def _finished(self, run: dict[str, Any]) -> None:

@@ -16,7 +16,8 @@ query OrderRun($id: ID!) {
   run(id: $id) {
     __typename
     ... on OperationRun {
-      id operation status processed skipped cancelled message startedAt errors { item reason }
+      id operation status processed skipped cancelled expected message startedAt
+      errors { item reason }
     }
     ... on UserError { message }
   }

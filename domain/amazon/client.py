@@ -256,7 +256,8 @@ class SpApiClient:
         await self._sleep(self.retry.delay(attempt, self._rng))
 
     def _log(self, operation: str, status: object, request_id: str | None, waited: float) -> None:
-        logger.info(
+        # DEBUG: a download makes hundreds of calls; a run's outcome is logged once, at INFO.
+        logger.debug(
             "spapi store=%s operation=%s status=%s request_id=%s waited=%.3fs",
             self.store.store_id,
             operation,

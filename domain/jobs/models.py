@@ -59,6 +59,8 @@ class OperationLog(Base):
     processed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    # How many items (listings, orders, quantities) the run expects to go through, when known.
+    expected: Mapped[int | None] = mapped_column(Integer, default=None)
     # [{"item": "...", "reason": "..."}]: one entry per skipped item or failure.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     message: Mapped[str] = mapped_column(Text, default="")

@@ -35,6 +35,7 @@ class RunEvent:
     cancelled: int
     message: str
     at: datetime
+    expected: int | None = None
 
 
 @dataclass
@@ -51,6 +52,8 @@ class RunRecorder:
     cancelled: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     message: str = ""
+    # How many items the run expects to go through (processed + skipped + cancelled), if known.
+    expected: int | None = None
     window_start: datetime | None = None
     window_end: datetime | None = None
     # Where progress is saved, so that polling clients see it too (set by the JobRunner).
@@ -67,6 +70,10 @@ class RunRecorder:
     def error(self, item: str, reason: str) -> None:
         """Record an error that did not stop the run."""
         self.errors.append({"item": item, "reason": reason})
+
+    def expect(self, total: int, *, more: bool = False) -> None:
+        """Say how many items the run will go through; `more` adds to what was expected."""
+        self.expected = (self.expected or 0) + total if more else total
 
     async def progress(self, message: str) -> None:
         """Tell subscribers how far the run has got, and save it for clients that poll.
@@ -97,6 +104,7 @@ class RunRecorder:
                         processed=self.processed,
                         skipped=self.skipped,
                         cancelled=self.cancelled,
+                        expected=self.expected,
                         message=self.message,
                     )
                 )
@@ -118,6 +126,7 @@ class RunRecorder:
             cancelled=self.cancelled,
             message=self.message,
             at=self.clock.now(),
+            expected=self.expected,
         )
 
 
@@ -309,6 +318,7 @@ async def _finish(
         entry.processed = recorder.processed
         entry.skipped = recorder.skipped
         entry.cancelled = recorder.cancelled
+        entry.expected = recorder.expected
         entry.errors = list(recorder.errors)
         entry.message = recorder.message
         entry.window_start = recorder.window_start
@@ -318,4 +328,16 @@ async def _finish(
         if recorder.claim_id is not None:
             await release_running(uow.session, claim_id=recorder.claim_id)
         uow.record(recorder.event(status))
+    log.info(run_line(entry))
     return entry
+
+
+def run_line(entry: OperationLog) -> str:
+    """A finished run in one short line, for the server's terminal."""
+    where = f" store {entry.target}" if entry.target else ""
+    seconds = (entry.duration_ms or 0) / 1000
+    counts = f"{entry.processed} processed, {entry.skipped} skipped, {entry.cancelled} cancelled"
+    return (
+        f"run {entry.id} {entry.operation}{where}: {entry.status.value.lower()} in "
+        f"{seconds:.1f} s; {counts}"
+    )

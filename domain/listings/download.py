@@ -106,6 +106,8 @@ async def download_catalog(
         parents = {i.parent_asins[0] for i in items.values() if i.parent_asins} - items.keys()
         items.update(await catalog_items(client, target.marketplace_id, parents))
         listings = listings_of(rows, items)
+        if run is not None:
+            run.expect(len(listings), more=True)  # each marketplace's listings, as they come
         for start in range(0, len(listings), BATCH):
             batch = listings[start : start + BATCH]
             summary.add(await _store_batch(units, store_id, target, policy, batch, token))

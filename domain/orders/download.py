@@ -146,6 +146,7 @@ async def _read_and_apply(
         )
         if fetched.route == "report":
             await _complete_from_amazon(units, client, store=store, fetched=fetched)
+        run.expect(len(fetched.orders) + len(fetched.bad))
         await run.progress(f"{len(fetched.orders) + len(fetched.bad)} orders from {fetched.route}")
         await apply_fetched(units=units, gateway=gateway, store=store, fetched=fetched, run=run)
         return fetched.route, fetched.updated_before

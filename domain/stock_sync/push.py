@@ -271,6 +271,7 @@ async def push_store(
     result.considered = len(wanted)
     result.unchanged = len(wanted) - len(changed)
     if run is not None and changed:
+        run.expect(len(changed), more=True)
         await run.progress(f"sending {len(changed)} changed quantities of {store.name}")
     sleep = gateway.sleep or asyncio.sleep
     accepted = await send_quantities(client, changed, result, sleep=sleep)

@@ -45,3 +45,40 @@ async def test_a_subscription_without_a_token_is_rejected(settings, sessions):
             message = ws.receive()
             assert message["type"] == "websocket.close"
             assert message["code"] == 4403
+
+
+async def test_following_one_run_starts_from_its_saved_state_and_ends_with_it(settings, tokens):
+    """BX-4: a client that subscribes after the run has finished still sees how it ended."""
+    headers = {"Authorization": f"Bearer {tokens['operations']}"}
+    with TestClient(create_app(settings)) as client:
+        started = client.post(
+            "/graphql",
+            json={
+                "query": 'mutation { triggerJob(name: "housekeeping") '
+                "{ ... on JobStarted { run { id } } } }"
+            },
+            headers=headers,
+        ).json()["data"]["triggerJob"]["run"]["id"]
+        finished = False
+        while not finished:  # the run is read until it has ended, as a polling client would
+            run = client.post(
+                "/graphql",
+                json={
+                    "query": f'{{ run(id: "{started}") {{ ... on OperationRun {{ status }} }} }}'
+                },
+                headers=headers,
+            ).json()["data"]["run"]
+            finished = run["status"] != "RUNNING"
+        with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+            ws.send_json(
+                {"type": "connection_init", "payload": {"Authorization": headers["Authorization"]}}
+            )
+            assert ws.receive_json()["type"] == "connection_ack"
+            query = f'subscription {{ runUpdates(runId: "{started}") {{ runId status }} }}'
+            ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+            first = ws.receive_json()
+            assert first["payload"]["data"]["runUpdates"] == {
+                "runId": started,
+                "status": "SUCCEEDED",
+            }
+            assert ws.receive_json()["type"] == "complete"

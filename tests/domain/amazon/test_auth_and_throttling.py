@@ -166,8 +166,9 @@ async def test_every_request_is_logged_with_operation_status_request_id_and_wait
 ):
     client = make_client()
     sandbox.faults.add(Fault("429", count=1))
-    with caplog.at_level(logging.INFO, logger="skuport.amazon"):
+    with caplog.at_level(logging.DEBUG, logger="skuport.amazon"):
         await get_marketplace_participations(client)
+    assert all(r.levelno == logging.DEBUG for r in caplog.records if r.name == "skuport.amazon")
     lines = [r.getMessage() for r in caplog.records if r.name == "skuport.amazon"]
     assert len(lines) == 2
     assert "operation=getMarketplaceParticipations status=429" in lines[0]
