@@ -131,10 +131,21 @@ def click_and_wait(page: Page, button: str) -> None:
             for (const area of document.querySelectorAll('.jp-OutputArea')) {
                 observer.observe(area, {childList: true, characterData: true, subtree: true});
             }
+            // A handler that changes nothing still turns the kernel busy.
+            for (const node of document.querySelectorAll('.jp-Notebook-ExecutionIndicator')) {
+                observer.observe(node, {attributes: true, attributeFilter: ['data-status']});
+            }
         }"""
     )
     page.locator(
         ".jupyter-widgets button", has_text=re.compile(f"^\\s*{re.escape(button)}\\s*$")
     ).first.click()
     page.wait_for_function("() => window.__outputsChanged")
+    wait_for_idle_kernel(page)
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Choose `option` in the widget dropdown labelled `label`."""
+    dropdown = page.locator(".widget-dropdown", has=page.locator("label", has_text=label)).first
+    dropdown.locator("select").select_option(label=option)
     wait_for_idle_kernel(page)

@@ -28,15 +28,16 @@ class Runbook:
     result: re.Pattern[str]  # what the page shows after it
     shot: str  # the picture's name in docs/images
     show: str  # the text the picture is scrolled to
+    pick: tuple[str, str] | None = None  # (dropdown label, option) chosen before the click
 
 
 RUNBOOKS = [
     Runbook(
-        "00_start_here.ipynb", 2, "Run now", re.compile(r"started \w+"), "00_start_here.png",
-        "Operation runs",
+        "00_start_here.ipynb", 2, "Check again", re.compile(r"database: \w+, reachable"),
+        "00_start_here.png", "Operation runs",
     ),
     Runbook(
-        "01_connect_store.ipynb", 3, "Refresh", re.compile(r"2 stores connected"),
+        "01_connect_store.ipynb", 3, "Connect", re.compile(r"already connected"),
         "01_connect_store.png", "Step 2 — your stores",
     ),
     Runbook(
@@ -78,6 +79,8 @@ def test_runbook_runs_renders_its_widgets_and_answers_its_primary_action(
         assert failures(page, problems) == []
         assert lab.widget_count(page) == runbook.widgets
         # when the analyst presses the runbook's primary action, its result shows
+        if runbook.pick:
+            lab.pick(page, *runbook.pick)
         lab.click_and_wait(page, runbook.button)
         page.locator(".jp-OutputArea", has_text=runbook.result).first.wait_for()
         assert failures(page, problems) == []
