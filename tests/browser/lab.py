@@ -111,8 +111,12 @@ def cell_errors(page: Page) -> list[str]:
 
 def screenshot(page: Page, target: Path, *, show: str | None = None) -> Path:
     """A viewport picture, scrolled to the text `show` when given."""
+    if page.locator("#jp-left-stack:not(.lm-mod-hidden)").count():
+        page.keyboard.press("Control+b")  # the file browser closed: the runbook gets the width
+        page.locator("#jp-left-stack.lm-mod-hidden").wait_for(state="attached")
     if show:
-        page.get_by_text(show).first.scroll_into_view_if_needed()
+        heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput h2")
+        heading.filter(has_text=show).first.evaluate("node => node.scrollIntoView()")
     target.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target))
     return target
