@@ -49,7 +49,7 @@ RUNBOOKS = [
         "03_pending_orders.png", "Step 1 — pick the store and load orders",
     ),
     Runbook(
-        "04_logs_and_operations.ipynb", 4, "Mark all read", re.compile(r"\b0 unread notifications"),
+        "04_logs_and_operations.ipynb", 4, "Mark all read", re.compile(r"marked read; 0 unread"),
         "04_logs_and_operations.png", "Step 3 — notifications",
     ),
 ]  # fmt: skip
