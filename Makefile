@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint format schema bench clean
+.PHONY: demo test test-postgres lint format schema bench screenshots clean
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/skuport schema export > schema/schema.graphql
+
+# The runbooks' pictures in docs/images (used by docs/runbooks.md), taken by the browser tests.
+screenshots: $(STAMP)
+	SKUPORT_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q -p no:cacheprovider -m browser tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
