@@ -230,7 +230,7 @@ class OperationsMutation:
             job_target = targets.get(target or "")
             if job_target is None:
                 return InvalidInput(
-                    message=f"{name} runs per store: give target, one of {sorted(targets)}",
+                    message=f"“{spec.description}” runs for one store: pick the store",
                     field="target",
                 )
         principal = info.context.principal

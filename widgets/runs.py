@@ -24,10 +24,10 @@ query Runs($first: Int) {
   }
 }
 """
-JOBS = "query Jobs { jobs { name description schedule } }"
+JOBS = "query Jobs { jobs { name description schedule } stores { id name } }"
 TRIGGER = """
-mutation Trigger($name: String!) {
-  triggerJob(name: $name) {
+mutation Trigger($name: String!, $target: String) {
+  triggerJob(name: $name, target: $target) {
     __typename
     ... on JobStarted { run { id } }
     ... on UserError { message }
@@ -78,6 +78,7 @@ class RunsWidget(w.VBox):
         self.page_size = page_size
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.job_picker = w.Dropdown(description="Job", options=[])
+        self.store_picker = w.Dropdown(description="Store", options=[("(not for one store)", "")])
         self.run_button = w.Button(description="Run now", icon="play", button_style="warning")
         self.status = w.HTML()
         self.table = Grid(df=runs_frame([]), caption="Operation runs")
@@ -85,7 +86,7 @@ class RunsWidget(w.VBox):
         self.run_button.on_click(lambda _button: self.run_now())
         super().__init__(
             [
-                w.HBox([self.refresh_button, self.job_picker, self.run_button]),
+                w.HBox([self.refresh_button, self.job_picker, self.store_picker, self.run_button]),
                 self.status,
                 self.table,
             ]
@@ -95,13 +96,25 @@ class RunsWidget(w.VBox):
     def refresh(self) -> None:
         """Reload jobs and runs from the server."""
         try:
-            jobs = self.client.execute(JOBS)["jobs"]
+            listed = self.client.execute(JOBS)
             runs = self.client.execute(RUNS, first=self.page_size)["runs"]["nodes"]
         except SkuportError as exc:
             self._show_error(str(exc))
             return
+        jobs, stores = listed["jobs"], listed["stores"]
         self.jobs = [job["name"] for job in jobs]
-        self.job_picker.options = self.jobs
+        # the job's description is what the analyst reads; its name is what the server takes
+        picked = self.job_picker.value
+        self.job_picker.options = [(job["description"] or job["name"], job["name"]) for job in jobs]
+        self.job_picker.value = picked if picked in self.jobs else (self.jobs or [None])[0]
+        chosen = self.store_picker.value
+        self.store_picker.options = [("(not for one store)", "")] + [
+            (store["name"], store["id"]) for store in stores
+        ]
+        if chosen in {store["id"] for store in stores}:
+            self.store_picker.value = chosen
+        elif stores:
+            self.store_picker.value = stores[0]["id"]
         self.runs = runs
         self.table.update(runs_frame(runs, grid_format(self.client)))
         self.error = ""
@@ -114,7 +127,8 @@ class RunsWidget(w.VBox):
             self._show_error("pick a job to run")
             return
         try:
-            result = self.client.execute(TRIGGER, name=name)["triggerJob"]
+            target = self.store_picker.value or None
+            result = self.client.execute(TRIGGER, name=name, target=target)["triggerJob"]
         except SkuportError as exc:
             self._show_error(str(exc))
             return

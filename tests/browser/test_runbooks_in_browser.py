@@ -33,7 +33,7 @@ class Runbook:
 
 RUNBOOKS = [
     Runbook(
-        "00_start_here.ipynb", 2, "Check again", re.compile(r"database: \w+, reachable"),
+        "00_start_here.ipynb", 2, "Run now", re.compile(r"started \w+ \(run \d+\)"),
         "00_start_here.png", "Operation runs",
     ),
     Runbook(
