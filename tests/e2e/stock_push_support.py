@@ -9,25 +9,8 @@ from sqlalchemy import select
 
 from skuport.domain.inventory.stock.service import create_location, receive_stock
 from skuport.domain.listings.models import CatalogEntry, Fulfilment
-
-CONNECT = """
-mutation($input: ConnectStoreInput!) {
-  connectStore(input: $input) {
-    __typename ... on StoreSaved { store { id marketplaces { marketplace { id code } } } }
-    ... on UserError { message }
-  }
-}
-"""
-
-
-SETTINGS = """
-mutation($storeId: ID!, $settings: StoreSettingsInput!) {
-  updateStoreSettings(storeId: $storeId, settings: $settings) {
-    __typename ... on UserError { message field }
-  }
-}
-"""
-
+from tests.e2e.store_documents import CONNECT as CONNECT
+from tests.e2e.store_documents import SETTINGS as SETTINGS
 
 DOWNLOAD = """
 mutation($storeId: ID!) {

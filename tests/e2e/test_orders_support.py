@@ -20,23 +20,9 @@ from skuport.domain.inventory.reference.service import (
 from skuport.domain.inventory.stock.service import create_location, receive_stock
 from skuport.domain.jobs import Trigger
 from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD, download_targets
+from tests.e2e.store_documents import CONNECT, SETTINGS
 
 SANDBOX = "http://sandbox.test"
-CONNECT = """
-mutation($input: ConnectStoreInput!) {
-  connectStore(input: $input) {
-    __typename ... on StoreSaved { store { id marketplaces { marketplace { id code } } } }
-    ... on UserError { message }
-  }
-}
-"""
-SETTINGS = """
-mutation($storeId: ID!, $settings: StoreSettingsInput!) {
-  updateStoreSettings(storeId: $storeId, settings: $settings) {
-    __typename ... on UserError { message field }
-  }
-}
-"""
 LOAD = """
 mutation($storeId: ID!, $from: DateTime!, $to: DateTime, $route: OrderRoute) {
   loadOrders(storeId: $storeId, from: $from, to: $to, route: $route) {

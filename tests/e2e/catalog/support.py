@@ -4,24 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-CONNECT = """
-mutation($input: ConnectStoreInput!) {
-  connectStore(input: $input) {
-    __typename ... on StoreSaved { store { id marketplaces { marketplace { id code } } } }
-    ... on UserError { message }
-  }
-}
-"""
-
-
-SETTINGS = """
-mutation($storeId: ID!, $settings: StoreSettingsInput!) {
-  updateStoreSettings(storeId: $storeId, settings: $settings) {
-    __typename ... on UserError { message field }
-  }
-}
-"""
-
+from tests.e2e.store_documents import CONNECT as CONNECT
+from tests.e2e.store_documents import SETTINGS as SETTINGS
 
 DOWNLOAD = """
 mutation($storeId: ID!) {
