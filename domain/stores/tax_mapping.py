@@ -16,7 +16,7 @@ rule, so the charge rule is not used there and not checked (see `orders/pending.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,8 +25,11 @@ from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.reference.models import TaxRule
 from skuport.domain.stores.models import Region, Store
 
-NA_FIELDS = ("line_tax_rule_id", "charge_tax_rule_id")
-EU_FIELDS = ("line_tax_rule_id",)
+# The default rules each region checks, with what they map in the seller's words.
+CHECKED = {
+    Region.EU: {"line_tax_rule_id": "lines"},
+    Region.NA: {"line_tax_rule_id": "lines", "charge_tax_rule_id": "additional charges"},
+}
 
 
 def _adds_nothing(rule: TaxRule) -> bool:
@@ -62,9 +65,8 @@ async def check_tax_mapping(
     country_rules: Mapping[str, int] | None,
 ) -> None:
     """Refuse a mapping under which a sale's total could differ from Amazon's order total."""
-    eu = region is Region.EU
-    refusal = eu_refusal if eu else na_refusal
-    for name in EU_FIELDS if eu else NA_FIELDS:
+    refusal = refusal_for(region)
+    for name in _checked(region):
         rule_id = merged.get(name)
         rule = await session.get(TaxRule, rule_id) if rule_id is not None else None
         reason = refusal(rule) if rule is not None else None
@@ -80,17 +82,20 @@ async def check_tax_mapping(
 def wrong_kind_of_rules(store: Store) -> list[str]:
     """The saved default rules whose kind cannot give Amazon's totals (a mapping saved before
     the settings refused it): orders are skipped, not invoiced short, until it is changed."""
-    settings = store.settings
-    if store.region is Region.EU:
-        checks = [("lines", settings.line_tax_rule, eu_refusal)]
-    else:
-        checks = [
-            ("lines", settings.line_tax_rule, na_refusal),
-            ("additional charges", settings.charge_tax_rule, na_refusal),
-        ]
+    refusal = refusal_for(store.region)
     kind = "includes VAT" if store.region is Region.EU else "adds tax"
-    return [
-        f"a default tax rule for {what} that {kind} (now {rule.name!r})"
-        for what, rule, refusal in checks
-        if rule is not None and refusal(rule)
-    ]
+    gaps = []
+    for name, what in _checked(store.region).items():
+        rule = getattr(store.settings, name.removesuffix("_id"))
+        if rule is not None and refusal(rule):
+            gaps.append(f"a default tax rule for {what} that {kind} (now {rule.name!r})")
+    return gaps
+
+
+def refusal_for(region: Region) -> Callable[[TaxRule], str | None]:
+    """The check of a default rule's kind for a store of `region`."""
+    return eu_refusal if region is Region.EU else na_refusal
+
+
+def _checked(region: Region) -> dict[str, str]:
+    return CHECKED[Region.EU] if region is Region.EU else CHECKED[Region.NA]
