@@ -31,9 +31,14 @@ REPORT_TYPES = {
 }
 
 
+URL_LIFETIME = timedelta(minutes=5)
+
+
 def document_url(request: Request, document_id: str) -> str:
-    """The presigned-style URL a document is served at."""
-    return str(request.base_url).rstrip("/") + f"/_sandbox/documents/{document_id}"
+    """The presigned-style URL a document is served at; like Amazon's, it expires in 5 minutes."""
+    expires = int((state_of(request).amazon_now() + URL_LIFETIME).timestamp())
+    base = str(request.base_url).rstrip("/")
+    return f"{base}/_sandbox/documents/{document_id}?Expires={expires}"
 
 
 def render_job(job: Job) -> dict[str, Any]:

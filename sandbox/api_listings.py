@@ -181,7 +181,9 @@ def _patched(listing: Listing, patches: list[dict[str, Any]]) -> list[dict[str, 
                 logic.issue(logic.INVALID_VALUE, f"Invalid patch operation on '{path}'.")
             )
         elif patch.get("op") != "delete":
-            patched[path.removeprefix("/attributes/")] = patch.get("value")
+            name = path.removeprefix("/attributes/")
+            problems += logic.unknown_attributes([name])
+            patched[name] = patch.get("value")
     return problems + logic.offer_values(patched)[2]
 
 

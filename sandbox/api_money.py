@@ -90,11 +90,18 @@ def _group_window(request: Request, state: SandboxState) -> tuple[datetime | Non
             "InvalidInput",
             "FinancialEventGroupStartedBefore must be after FinancialEventGroupStartedAfter",
         )
-    if before and before > state.clock.now() - timedelta(minutes=2):
+    if before and before > state.amazon_now() - timedelta(minutes=2):
         raise ApiError(
             400,
             "InvalidInput",
             "FinancialEventGroupStartedBefore must be at least 2 minutes in the past",
+        )
+    if after and (before or state.amazon_now()) - after > MAX_RANGE:
+        raise ApiError(
+            400,
+            "InvalidInput",
+            "The date range between FinancialEventGroupStartedAfter and "
+            "FinancialEventGroupStartedBefore must not exceed 180 days",
         )
     return after, before
 
@@ -176,6 +183,10 @@ async def transactions(request: Request, seller: Seller) -> Response:
         raise ApiError(
             400, "InvalidInput", "postedAfter is required unless relatedIdentifierName is given"
         )
+    if before and before > state.amazon_now() - timedelta(minutes=2):
+        raise ApiError(400, "InvalidInput", "postedBefore must be at least 2 minutes in the past")
+    if after and before and before - after > MAX_RANGE:
+        raise ApiError(400, "InvalidInput", "postedBefore must be within 180 days of postedAfter")
     rows = [
         transaction
         for group in sorted(state.groups.values(), key=lambda g: (g.start, g.group_id))
@@ -202,9 +213,13 @@ async def order_events(request: Request, seller: Seller) -> Response:
             for event in entries:
                 if event.get("AmazonOrderId") == order_id:
                     events.setdefault(name, []).append(event)
-    return json_response({"payload": {"FinancialEvents": events}})
+    payload: dict[str, Any] = {"FinancialEvents": events}
+    if "listFinancialEventsByOrderId" in state_of(request).settings.looping_pages:
+        payload["NextToken"] = "FE-ORDER-LOOP"  # staged: the same token on every page
+    return json_response({"payload": payload})
 
 
+MAX_RANGE = timedelta(days=180)
 FINANCES = "/finances/v0"
 ROUTES = [
     Route(

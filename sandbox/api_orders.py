@@ -22,6 +22,7 @@ from skuport.sandbox.http import (
 )
 from skuport.sandbox.ledger import book_shipment
 from skuport.sandbox.render_orders import render_order
+from skuport.sandbox.roles import without_pii
 from skuport.sandbox.state import Order, SandboxState, Seller
 
 TOKEN_LIFETIME = timedelta(hours=24)
@@ -74,8 +75,29 @@ def _window(request: Request, now: datetime) -> tuple[str, datetime, datetime]:
     return axis, after, before
 
 
+INCLUDED_DATA = {
+    "BUYER",
+    "RECIPIENT",
+    "PROCEEDS",
+    "EXPENSE",
+    "PROMOTION",
+    "CANCELLATION",
+    "FULFILLMENT",
+    "PACKAGES",
+    "TAX",
+    "PAYMENT",
+    "FULFILLMENT_ORDERS",
+}
+
+
 def _included(request: Request) -> set[str]:
-    return set(csv_param(request, "includedData"))
+    """The datasets asked for; Amazon refuses a value it does not know."""
+    included = set(csv_param(request, "includedData"))
+    if included - INCLUDED_DATA:
+        raise ApiError(
+            400, "InvalidInput", f"Invalid includedData: {sorted(included - INCLUDED_DATA)}"
+        )
+    return included
 
 
 def _saved_page(
@@ -96,7 +118,7 @@ def _matching_ids(
     request: Request, state: SandboxState, seller: Seller
 ) -> tuple[list[str], str, datetime]:
     """The ids of the seller's orders the search's filters select, in time order."""
-    axis, after, before = _window(request, state.clock.now())
+    axis, after, before = _window(request, state.amazon_now())
     marketplaces = _marketplaces(request, seller)
     statuses = set(csv_param(request, "fulfillmentStatuses"))
     fulfilled = set(csv_param(request, "fulfilledBy"))
@@ -142,7 +164,11 @@ async def search_orders(request: Request, seller: Seller) -> Response:
     page = ids[offset : offset + page_size]
     included = _included(request)
     body: dict[str, Any] = {
-        "orders": [render_order(state.orders[i], included) for i in page if i in state.orders],
+        "orders": [
+            without_pii(render_order(state.orders[i], included), seller.roles)
+            for i in page
+            if i in state.orders
+        ],
         f"{axis}Before": iso(before),
     }
     if offset + page_size < len(ids):
@@ -170,7 +196,8 @@ def _find(state: SandboxState, order_id: str, seller: Seller) -> Order:
 async def get_order(request: Request, seller: Seller) -> Response:
     """getOrder: one of the seller's orders."""
     order = _find(state_of(request), request.path_params["orderId"], seller)
-    return json_response({"order": render_order(order, _included(request))})
+    body = without_pii(render_order(order, _included(request)), seller.roles)
+    return json_response({"order": body})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from skuport.sandbox.faults import Fault
 from skuport.sandbox.http import Sandbox, iso, sandbox_of, state_of
 from skuport.sandbox.ledger import book_shipment
 from skuport.sandbox.render_orders import render_order
+from skuport.sandbox.roles import ALL_ROLES
 from skuport.sandbox.seed_orders import make_order
 from skuport.sandbox.state import BY_ID, Listing, SandboxState, Seller
 
@@ -38,6 +39,7 @@ def seller_credentials(seller: Seller) -> dict[str, Any]:
         "clientId": seller.client_id,
         "clientSecret": seller.client_secret,
         "refreshToken": seller.refresh_token,
+        "roles": sorted(seller.roles),
         "marketplaces": [
             {"id": m, "country": BY_ID[m].country, "currency": BY_ID[m].currency}
             for m in seller.marketplace_ids
@@ -212,6 +214,11 @@ def _apply_settings(sandbox: Sandbox, body: dict[str, Any]) -> None:
         current.feed_failure = body["feedFailure"]
     if "tokenLifetimeSeconds" in body:
         current.token_lifetime = int(body["tokenLifetimeSeconds"])
+    if "clockSkewSeconds" in body:
+        # Amazon's clock this many seconds behind the shared one (our server running ahead).
+        current.clock_skew = timedelta(seconds=float(body["clockSkewSeconds"]))
+    if "loopingPages" in body:
+        current.looping_pages = {str(name) for name in body["loopingPages"] or ()}
     if "rateLimits" in body:
         sandbox.limits.enabled = bool(body["rateLimits"])
     for operation, plan in (body.get("usagePlans") or {}).items():
@@ -230,6 +237,8 @@ async def settings(request: Request) -> Response:
             "listingDelaySeconds": current.listing_delay.total_seconds(),
             "feedFailure": current.feed_failure,
             "tokenLifetimeSeconds": current.token_lifetime,
+            "clockSkewSeconds": current.clock_skew.total_seconds(),
+            "loopingPages": sorted(current.looping_pages),
             "rateLimits": sandbox.limits.enabled,
             "usagePlans": {
                 op: {"rate": rate, "burst": burst}
@@ -244,7 +253,12 @@ def _forget_tokens(state: SandboxState, seller: Seller) -> None:
 
 
 async def seller_action(request: Request) -> Response:
-    """POST /_sandbox/sellers/{sellerId}/{approve-brand|revoke|expire-tokens}."""
+    """POST /_sandbox/sellers/{sellerId}/{approve-brand|revoke|expire-tokens|roles}.
+
+    `roles` with `{"roles": [...]}` sets the roles the seller's application holds (every role
+    by default; see sandbox/roles.py): without a restricted role, orders come without the
+    buyer's and recipient's personal data; without an operation's role, Amazon answers 403.
+    """
     state = state_of(request)
     seller = state.sellers.get(request.path_params["sellerId"])
     if seller is None:
@@ -258,6 +272,11 @@ async def seller_action(request: Request) -> Response:
         _forget_tokens(state, seller)
     elif action == "expire-tokens":
         _forget_tokens(state, seller)
+    elif action == "roles" and isinstance(body.get("roles"), list):
+        unknown = {str(r) for r in body["roles"]} - ALL_ROLES
+        if unknown:
+            return _problem(400, f"unknown roles: {sorted(unknown)}")
+        seller.roles = {str(r) for r in body["roles"]}
     else:
         return _problem(400, "unknown action")
     return JSONResponse(seller_credentials(seller))
@@ -265,7 +284,15 @@ async def seller_action(request: Request) -> Response:
 
 async def document(request: Request) -> Response:
     """GET /_sandbox/documents/{documentId} serves a document; PUT uploads a feed's content."""
-    found = state_of(request).documents.get(request.path_params["documentId"])
+    state = state_of(request)
+    found = state.documents.get(request.path_params["documentId"])
+    expires = request.query_params.get("Expires")
+    if expires and expires.isdigit() and state.amazon_now().timestamp() > int(expires):
+        return Response(
+            "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+            status_code=403,
+            media_type="application/xml",
+        )
     if found is None:
         return Response(
             "<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml"

@@ -7,11 +7,13 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from skuport.sandbox import roles
 from skuport.sandbox.faults import Faults
 from skuport.sandbox.ratelimit import RateLimiter
 from skuport.sandbox.state import SandboxState, Seller
@@ -118,13 +120,23 @@ class Sandbox:
                 else "The access token you provided is revoked, malformed or invalid."
             )
             body = error_body("Unauthorized", "Access to requested resource is denied.", details)
-            return json_response(body, 403)
+            return self._dated(json_response(body, 403))
+        if not roles.allowed(seller.roles, name):
+            # Amazon's answer to an application without the operation's role: the token is
+            # fine, so the details say nothing about it.
+            body = error_body("Unauthorized", "Access to requested resource is denied.", "")
+            return self._dated(json_response(body, 403))
         refusal = await self._fault(name)
         if refusal is not None:
-            return refusal
+            return self._dated(refusal)
         if not self.limits.allow(seller.seller_id, name, self.state.clock.now()):
-            return json_response({"errors": [QUOTA_EXCEEDED]}, 429)
-        return await self._run(name, handler, request, seller)
+            return self._dated(json_response({"errors": [QUOTA_EXCEEDED]}, 429))
+        return self._dated(await self._run(name, handler, request, seller))
+
+    def _dated(self, response: Response) -> Response:
+        """Every answer carries Amazon's clock in the HTTP `Date` header."""
+        response.headers["date"] = format_datetime(self.state.amazon_now(), usegmt=True)
+        return response
 
     async def _fault(self, name: str) -> Response | None:
         """The answer of an injected fault for this call of `name`, if one fires."""

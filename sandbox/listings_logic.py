@@ -35,6 +35,50 @@ MISSING = "90220"
 INVALID_VALUE = "90244"
 INVALID_ASIN = "8105"
 BRAND_APPROVAL = "5461"
+UNKNOWN_ATTRIBUTE = "99001"
+# Attributes the sandbox's product types define; Amazon refuses any other name (INVALID).
+KNOWN_ATTRIBUTES = frozenset(
+    {
+        "item_name",
+        "brand",
+        "manufacturer",
+        "merchant_suggested_asin",
+        "externally_assigned_product_identifier",
+        "supplier_declared_has_product_identifier_exemption",
+        "condition_type",
+        "condition_note",
+        "purchasable_offer",
+        "list_price",
+        "fulfillment_availability",
+        "merchant_shipping_group",
+        "product_description",
+        "bullet_point",
+        "generic_keyword",
+        "item_type_keyword",
+        "model_number",
+        "model_name",
+        "part_number",
+        "color",
+        "size",
+        "style",
+        "material",
+        "item_package_dimensions",
+        "item_package_weight",
+        "item_dimensions",
+        "item_weight",
+        "country_of_origin",
+        "main_product_image_locator",
+        "other_product_image_locator_1",
+        "parentage_level",
+        "child_parent_sku_relationship",
+        "variation_theme",
+        "batteries_required",
+        "supplier_declared_dg_hz_regulation",
+        "skip_offer",
+        "number_of_items",
+        "unit_count",
+    }
+)
 
 
 def issue(
@@ -100,11 +144,21 @@ def offer_values(
     return price, quantity, problems
 
 
+def unknown_attributes(names: Any) -> list[dict[str, Any]]:
+    """An INVALID issue for each attribute name the product type does not define."""
+    return [
+        issue(UNKNOWN_ATTRIBUTE, f"'{name}' is not an attribute of this product type.", name)
+        for name in sorted(str(n) for n in names)
+        if name not in KNOWN_ATTRIBUTES
+    ]
+
+
 def check_put(
     state: SandboxState, seller: Seller, attributes: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Product | None]:
     """(immediate issues, issues found while processing, product) for a full listing."""
     _, _, problems = offer_values(attributes)
+    problems += unknown_attributes(attributes)
     later: list[dict[str, Any]] = []
     product = None
     if (suggested := _first(attributes, "merchant_suggested_asin")) is not None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from skuport.sandbox.clock import SandboxClock
+from skuport.sandbox.roles import ALL_ROLES
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Seller:
     refresh_token: str
     marketplace_ids: list[str]
     approved_brands: set[str] = field(default_factory=set)
+    # The roles of the seller's SP-API application (sandbox/roles.py); every role by default.
+    roles: set[str] = field(default_factory=lambda: set(ALL_ROLES))
 
 
 @dataclass
@@ -264,6 +267,10 @@ class Settings:
     listing_delay: timedelta = timedelta(minutes=2)
     feed_failure: str | None = None  # None, "FATAL"
     token_lifetime: int = 3600
+    # How far Amazon's clock is behind the shared clock (a seller's server running ahead).
+    clock_skew: timedelta = timedelta(0)
+    # Operations whose pages hand back the same next token forever (a paging loop).
+    looping_pages: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -285,6 +292,10 @@ class SandboxState:
     page_tokens: dict[str, Any] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     counter: int = 0
+
+    def amazon_now(self) -> datetime:
+        """Amazon's clock: the shared clock less the staged skew."""
+        return self.clock.now() - self.settings.clock_skew
 
     def next_id(self, prefix: str = "") -> str:
         """A fresh, deterministic identifier."""

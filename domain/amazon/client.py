@@ -7,8 +7,9 @@ import json as json_module
 import logging
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -19,11 +20,13 @@ from skuport.domain.amazon.errors import (
     AmazonError,
     AmazonUnavailableError,
     MalformedPayloadError,
+    MissingRoleError,
     ReauthoriseStoreError,
     ServerError,
     SpApiError,
     ThrottledError,
 )
+from skuport.domain.amazon.roles import role_for
 from skuport.domain.amazon.throttle import Sleep, Throttle
 from skuport.domain.clock import Clock, SystemClock
 
@@ -88,6 +91,7 @@ class SpApiClient:
         self.tokens = tokens or LwaTokens(clock=self.clock)
         self.retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
+        self.amazon_offset = timedelta(0)
         self.http = httpx.AsyncClient(
             transport=transport, timeout=timeout, headers={"user-agent": USER_AGENT}
         )
@@ -125,6 +129,7 @@ class SpApiClient:
                 continue
             request_id = response.headers.get("x-amzn-RequestId")
             self._log(operation, response.status_code, request_id, waited)
+            self._learn_offset(response)
             status = response.status_code
             if status < 300:
                 self.throttle.observe_rate(
@@ -133,9 +138,7 @@ class SpApiClient:
                 return ApiResponse(status, _body(operation, response), request_id)
             if status in (401, 403):
                 if refreshed:
-                    raise ReauthoriseStoreError(
-                        self.store.store_id, _first_error(response)[1] or "access denied"
-                    )
+                    raise _denied(self.store.store_id, operation, response)
                 refreshed = True
                 self.tokens.forget(self.store)
                 continue
@@ -146,6 +149,22 @@ class SpApiClient:
                 )
                 continue
             await self._retry_or_raise(operation, response, request_id, attempt)
+
+    def amazon_now(self) -> datetime:
+        """Amazon's clock as its last `Date` header told it: ours plus the offset learned."""
+        return self.clock.now() + self.amazon_offset
+
+    def _learn_offset(self, response: httpx.Response) -> None:
+        """Learn how far Amazon's clock is from ours (the `Date` header has whole seconds)."""
+        try:
+            told = parsedate_to_datetime(response.headers.get("date", ""))
+        except (TypeError, ValueError):
+            return
+        if told.tzinfo is None:
+            return
+        offset = told - self.clock.now()
+        # A second's rounding and the time on the wire are no skew.
+        self.amazon_offset = offset if abs(offset) > timedelta(seconds=2) else timedelta(0)
 
     async def _send(
         self,
@@ -305,6 +324,21 @@ def _first_error(response: httpx.Response) -> tuple[str, str, str | None]:
         return str(first.get("code", "")), str(first.get("message", "")), first.get("details")
     except (ValueError, AttributeError, IndexError, TypeError):
         return f"HTTP{response.status_code}", response.text[:200], None
+
+
+# What Amazon's 403 details say when the token, not the application's roles, is the problem.
+TOKEN_PROBLEMS = ("expired", "revoked", "malformed", "invalid")
+
+
+def _denied(store_id: str, operation: str, response: httpx.Response) -> AmazonError:
+    """A 403 that a fresh access token did not cure: a role the application lacks (Amazon's
+    `Unauthorized` without token details), or an authorisation that no longer works."""
+    code, message, details = _first_error(response)
+    if code == "Unauthorized" and not any(p in (details or "").lower() for p in TOKEN_PROBLEMS):
+        return MissingRoleError(
+            store_id, operation, role_for(operation), f"Amazon said: {message or 'denied'}"
+        )
+    return ReauthoriseStoreError(store_id, message or "access denied")
 
 
 def _error(

@@ -50,6 +50,27 @@ class ReauthoriseStoreError(AmazonError):
         self.reason = reason
 
 
+class MissingRoleError(AmazonError):
+    """Amazon refused an operation the store's SP-API application has no role for.
+
+    The authorisation itself works (Login with Amazon gave a fresh token): re-authorising
+    changes nothing until the role is added to the application.
+    """
+
+    def __init__(self, store_id: str, operation: str, role: str, detail: str) -> None:
+        super().__init__(
+            f"Amazon refused {operation} because the store's SP-API application lacks the "
+            f"{role!r} role. Add the role to the application in Seller Central (Apps and "
+            "Services > Develop Apps > Edit App; a restricted role is first requested in the "
+            "developer profile), then authorise the application again and update the store's "
+            f"refresh token ({detail})"
+        )
+        self.store_id = store_id
+        self.operation = operation
+        self.role = role
+        self.detail = detail
+
+
 class MalformedPayloadError(AmazonError):
     """Amazon's answer does not have the shape its model promises; `subject` names what."""
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from skuport.domain.amazon.client import SpApiClient
-from skuport.domain.amazon.paging import Page, iterate_pages
+from skuport.domain.amazon.paging import Page, PageTokens, iterate_pages
 from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 
 
@@ -200,9 +200,10 @@ async def iter_financial_events(
 async def list_financial_events_by_order_id(
     client: SpApiClient, order_id: str
 ) -> list[FinancialEvent]:
-    """GET /finances/v0/orders/{orderId}/financialEvents (every page)."""
+    """GET /finances/v0/orders/{orderId}/financialEvents (every page, each token once)."""
     events: list[FinancialEvent] = []
     token: str | None = None
+    tokens = PageTokens(f"financial events of order {order_id}")
     while True:
         response = await client.call(
             "listFinancialEventsByOrderId",
@@ -216,7 +217,7 @@ async def list_financial_events_by_order_id(
         assert payload is not None
         events += parse_financial_events(payload.data.get("FinancialEvents") or {})
         token = payload.text("NextToken")
-        if not token:
+        if not tokens.follow(token):
             return events
 
 

@@ -37,6 +37,7 @@ from skuport.domain.orders.models import (
     PendingOrder,
 )
 from skuport.domain.orders.pending import pending_order, reservation_reference
+from skuport.domain.orders.restricted import capture_note, observe_personal_data
 from skuport.domain.stock_sync.holds import release_uncaptured
 from skuport.domain.stores.models import Store, StoreSettings
 
@@ -83,6 +84,8 @@ async def capture_order(
     product_ids = [m.product_id for m in matches if m.product_id is not None]
     location_id = await _location(session, settings, fba=fba, product_ids=product_ids)
     pending = pending_order(store, order, entry, matches, location_id)
+    entry.note = capture_note(store, order)
+    await observe_personal_data(session, store, order)
     session.add(pending)
     await session.flush()
     if reserve:

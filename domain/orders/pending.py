@@ -14,6 +14,7 @@ from skuport.domain.orders.models import (
     PendingOrderCharge,
     PendingOrderLine,
 )
+from skuport.domain.orders.restricted import assumed_destination, destination_country
 from skuport.domain.stores.marketplaces import EU_COUNTRIES
 from skuport.domain.stores.models import LoadOrdersWhen, Region, Store
 
@@ -37,7 +38,9 @@ def _currency(order: Order) -> str:
 
 
 def _destination(order: Order) -> str:
-    return (order.address.country_code or "").upper() if order.address else ""
+    # Without a destination (no restricted role, or Amazon left it out), the marketplace's
+    # country stands in for it; the order log says so (orders/restricted.py).
+    return destination_country(order) or assumed_destination(order)
 
 
 def _eu_rule(store: Store, order: Order, product_rule: int | None) -> int | None:

@@ -19,7 +19,7 @@ from skuport.domain.amazon.orders import (
     OrderItem,
     parse_order,
 )
-from skuport.domain.amazon.paging import PaginationLoopError
+from skuport.domain.amazon.paging import PageTokens
 from skuport.domain.amazon.parsing import AmountWithCurrency, Reader, iso
 from skuport.domain.amazon.reports import (
     ALL_ORDERS_BY_LAST_UPDATE,
@@ -117,7 +117,7 @@ async def search_pages(
     }
     updated_before = before
     token: str | None = None
-    seen: set[str] = set()
+    tokens = PageTokens("searchOrders")
     while True:
         response = await client.call(
             "searchOrders", "GET", BASE, params={**params, "paginationToken": token}
@@ -125,11 +125,8 @@ async def search_pages(
         orders, bad, token, echoed = _read_page(response.body)
         updated_before = echoed or updated_before
         yield Fetched(orders, bad, updated_before)
-        if not token:
+        if not tokens.follow(token):
             return
-        if token in seen:
-            raise PaginationLoopError(f"Amazon returned the pagination token {token!r} twice")
-        seen.add(token)
 
 
 # --- the report route ------------------------------------------------------------------------

@@ -88,6 +88,9 @@ class Store(CreatedAt, Base):
         value_enum(StoreStatus), default=StoreStatus.CONNECTED
     )
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Whether Amazon sends this store's orders with personal data, as the last paid merchant-
+    # fulfilled order showed: "granted", "missing", or None until one is seen.
+    personal_data: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
 
     marketplaces: Mapped[list[StoreMarketplace]] = relationship(
         back_populates="store", cascade="all, delete-orphan", lazy="selectin"
