@@ -147,7 +147,8 @@ def _address(country: str, ship_to: dict[str, Any]) -> dict[str, str]:
     if region:
         address["stateOrRegion"] = region
     address.update({k: str(v) for k, v in ship_to.items() if k in ADDRESS_KEYS and v is not None})
-    return address
+    # An empty value leaves the field out, as Amazon does when it does not know it.
+    return {k: v for k, v in address.items() if v != ""}
 
 
 def _time(value: Any, name: str, now: datetime) -> datetime:

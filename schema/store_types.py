@@ -138,6 +138,41 @@ def settings_view(row: m.StoreSettings) -> StoreSettings:
     )
 
 
+@strawberry.type(
+    description="A restricted Amazon role of the store's application, and what it brings."
+)
+class RestrictedRole:
+    name: str
+    granted: bool | None = strawberry.field(
+        description="Whether Amazon sends what the role brings; null until a paid "
+        "merchant-fulfilled order has shown it."
+    )
+    gives: str = strawberry.field(description="What Amazon sends with this role.")
+    without_it: str = strawberry.field(description="What Skuport does while the role is missing.")
+
+
+def restricted_roles(row: m.Store) -> list[RestrictedRole]:
+    """The restricted roles and whether the store's orders show them (going live, item 1)."""
+    granted = {"granted": True, "missing": False}.get(row.personal_data or "")
+    return [
+        RestrictedRole(
+            name="Direct-to-Consumer Delivery",
+            granted=granted,
+            gives="the buyer's name and e-mail, the recipient's name, street, postal code and "
+            "phone on merchant-fulfilled orders",
+            without_it="orders are captured with the store's customer and the city, region and "
+            "country Amazon still gives; the order log says so",
+        ),
+        RestrictedRole(
+            name="Tax Invoicing",
+            granted=granted,
+            gives="the buyer's name and company for invoices",
+            without_it="invoices carry the store's customer; EU orders without a destination "
+            "country are taxed for their marketplace's country",
+        ),
+    ]
+
+
 @strawberry.type(description="A connected Amazon seller account. Secrets are never returned.")
 class Store:
     id: strawberry.ID
@@ -155,6 +190,10 @@ class Store:
     tax_mapping_gaps: list[str] = strawberry.field(
         # ST-6
         description="What the tax mapping lacks; orders are skipped until this is empty."
+    )
+    restricted_roles: list[RestrictedRole] = strawberry.field(
+        description="The restricted roles of the store's Amazon application: which it has, "
+        "and what is missing without them."
     )
 
     @classmethod
@@ -181,6 +220,7 @@ class Store:
             ],
             settings=settings_view(row.settings),
             tax_mapping_gaps=tax_mapping_gaps(row),
+            restricted_roles=restricted_roles(row),
         )
 
 

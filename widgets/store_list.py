@@ -185,7 +185,15 @@ class StoresWidget(w.VBox):
             return "<i>No store is connected yet.</i>"
         head = "".join(
             f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
-            for h in ("Id", "Name", "Region", "Status", "Marketplaces", "Tax mapping")
+            for h in (
+                "Id",
+                "Name",
+                "Region",
+                "Status",
+                "Marketplaces",
+                "Tax mapping",
+                "Restricted roles",
+            )
         )
         body = ""
         for store in self.stores:
@@ -194,7 +202,8 @@ class StoresWidget(w.VBox):
             )
             gaps = store["taxMappingGaps"]
             tax = f"⚠ {len(gaps)} missing" if gaps else "complete"
-            cells = (store["id"], store["name"], store["region"], store["status"], used, tax)
+            roles = restricted_roles_text(store.get("restrictedRoles") or [])
+            cells = (store["id"], store["name"], store["region"], store["status"], used, tax, roles)
             body += "<tr>" + "".join(
                 f"<td style='padding:2px 8px'>{html.escape(str(c))}</td>" for c in cells
             )
@@ -208,6 +217,17 @@ class StoresWidget(w.VBox):
             self.status.value = f"<b style='color:#b36b00'>{html.escape(self.notice)}</b>"
         else:
             self.status.value = html.escape(self.notice or _count(len(self.stores)))
+
+
+def restricted_roles_text(roles: list[dict[str, Any]]) -> str:
+    """Which restricted roles the store's Amazon application has, and what lacking them means."""
+    if not roles or all(r["granted"] is None for r in roles):
+        return "not known until a paid merchant-fulfilled order arrives"
+    missing = [r for r in roles if r["granted"] is False]
+    if not missing:
+        return "has " + ", ".join(r["name"] for r in roles)
+    names = ", ".join(r["name"] for r in missing)
+    return f"⚠ lacks {names}: {missing[0]['withoutIt']}"
 
 
 def _count(stores: int) -> str:

@@ -14,6 +14,7 @@ STORE_FIELDS = """
 fragment StoreFields on Store {
   id name shopRepresentativeName region sellingPartnerId lwaClientId apiEndpoint tokenUrl
   status connectedAt taxMappingGaps
+  restrictedRoles { name granted withoutIt }
   marketplaces {
     enabled priceTierId
     marketplace { id code countryCode name currency }

@@ -55,6 +55,7 @@ from skuport.domain.orders.processing import (
     pays_on_processing,
     sale_arguments,
 )
+from skuport.domain.orders.restricted import observe_personal_data
 from skuport.domain.stock_sync.holds import UncapturedHold
 from skuport.domain.stores.models import Consolidation, Store
 
@@ -105,6 +106,8 @@ async def capture_and_sell(
             continue  # the per-order path says why, in the log and the attention queue
     if not taken:
         return set()
+    for item in taken:
+        await observe_personal_data(session, store, item.order)
     try:
         async with session.begin_nested():
             return await _make_sales(session, store=store, taken=taken, now=now)

@@ -84,7 +84,6 @@ async def capture_order(
     product_ids = [m.product_id for m in matches if m.product_id is not None]
     location_id = await _location(session, settings, fba=fba, product_ids=product_ids)
     pending = pending_order(store, order, entry, matches, location_id)
-    entry.note = capture_note(store, order)
     await observe_personal_data(session, store, order)
     session.add(pending)
     await session.flush()
@@ -128,6 +127,7 @@ def log_entry(store: Store, order: Order, now: datetime) -> OrderLogEntry:
         amazon_updated_at=order.last_updated,
         captured_at=now,
         state=LogState.PENDING,
+        note=capture_note(store, order),
     )
 
 

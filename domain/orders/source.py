@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from skuport.domain.amazon.client import SpApiClient
-from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
+from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError, SpApiError
 from skuport.domain.amazon.orders import (
     BASE,
     Breakdown,
@@ -37,6 +37,8 @@ NEWEST_ALLOWED = timedelta(minutes=2)
 # searchOrders refills one call every ~3 minutes: a window longer than this is read from the
 # all-orders report instead (one report holds every order of its window; SPAPI.md §5).
 REPORT_ROUTE_AFTER = timedelta(days=2)
+# When Amazon's clock runs behind ours, a window ends this much before Amazon's "2 minutes ago".
+SKEW_MARGIN = timedelta(seconds=30)
 # Amazon warns that order reports can lag up to 30 minutes: a window read from a report is
 # only trusted up to this long before its end, so the next run reads that stretch again.
 REPORT_LAG = timedelta(minutes=30)
@@ -115,18 +117,44 @@ async def search_pages(
         "includedData": list(INCLUDED),
         "maxResultsPerPage": 100,
     }
+    before = within_amazons_clock(client, before, after)
+    params["lastUpdatedBefore"] = iso(before)
     updated_before = before
     token: str | None = None
+    retried = False
     tokens = PageTokens("searchOrders")
     while True:
-        response = await client.call(
-            "searchOrders", "GET", BASE, params={**params, "paginationToken": token}
-        )
+        try:
+            response = await client.call(
+                "searchOrders", "GET", BASE, params={**params, "paginationToken": token}
+            )
+        except SpApiError as error:
+            # Amazon's clock runs behind ours: the refusal's Date header taught the client by
+            # how much, so the window ends a little earlier and is asked for again.
+            if token or not _too_recent(error) or retried:
+                raise
+            before = within_amazons_clock(client, before, after)
+            params["lastUpdatedBefore"], updated_before = iso(before), before
+            retried = True
+            continue
         orders, bad, token, echoed = _read_page(response.body)
         updated_before = echoed or updated_before
         yield Fetched(orders, bad, updated_before)
         if not tokens.follow(token):
             return
+
+
+def _too_recent(error: SpApiError) -> bool:
+    return error.status == 400 and "2 minutes" in error.message
+
+
+def within_amazons_clock(client: SpApiClient, before: datetime, after: datetime) -> datetime:
+    """`before`, or earlier when Amazon's clock (learnt from its `Date` header) runs behind
+    ours: two minutes and a margin before Amazon's now, never before `after`."""
+    latest = client.amazon_now() - NEWEST_ALLOWED - SKEW_MARGIN
+    if client.amazon_offset < timedelta(0) and before > latest:
+        return max(after, latest)
+    return before
 
 
 # --- the report route ------------------------------------------------------------------------
