@@ -83,15 +83,31 @@ def finish_report(state: SandboxState, job: Job) -> None:
     if rows == 0:
         job.status = "CANCELLED"
         return
+    charset = state.settings.report_charset
+    content = _as_sent(content, state)
     document = Document(
         state.next_id("amzn1.tortuga.4.na."),
-        "text/tab-separated-values",
+        f"text/tab-separated-values; charset={charset}",
         gzip.compress(content, mtime=0),
         True,
     )
     state.documents[document.document_id] = document
     job.result_document_id = document.document_id
     job.status = "DONE"
+
+
+def _as_sent(content: bytes, state: SandboxState) -> bytes:
+    """The report in the staged charset, with two extra columns first when staged (real EU and
+    JP reports are not always UTF-8, and carry columns the documentation does not list)."""
+    text = content.decode("utf-8")
+    if state.settings.report_extra_columns:
+        lines = text.split("\n")
+        lines = [
+            ("url\tis-iba\t" if i == 0 else "\tfalse\t") + line if line else line
+            for i, line in enumerate(lines)
+        ]
+        text = "\n".join(lines)
+    return text.encode(state.settings.report_charset, errors="replace")
 
 
 def advance_jobs(state: SandboxState) -> None:

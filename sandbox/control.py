@@ -217,6 +217,10 @@ def _apply_settings(sandbox: Sandbox, body: dict[str, Any]) -> None:
     if "clockSkewSeconds" in body:
         # Amazon's clock this many seconds behind the shared one (our server running ahead).
         current.clock_skew = timedelta(seconds=float(body["clockSkewSeconds"]))
+    if "reportCharset" in body:
+        current.report_charset = str(body["reportCharset"] or "utf-8")
+    if "reportExtraColumns" in body:
+        current.report_extra_columns = bool(body["reportExtraColumns"])
     if "loopingPages" in body:
         current.looping_pages = {str(name) for name in body["loopingPages"] or ()}
     if "rateLimits" in body:
@@ -239,6 +243,8 @@ async def settings(request: Request) -> Response:
             "tokenLifetimeSeconds": current.token_lifetime,
             "clockSkewSeconds": current.clock_skew.total_seconds(),
             "loopingPages": sorted(current.looping_pages),
+            "reportCharset": current.report_charset,
+            "reportExtraColumns": current.report_extra_columns,
             "rateLimits": sandbox.limits.enabled,
             "usagePlans": {
                 op: {"rate": rate, "burst": burst}

@@ -271,6 +271,9 @@ class Settings:
     clock_skew: timedelta = timedelta(0)
     # Operations whose pages hand back the same next token forever (a paging loop).
     looping_pages: set[str] = field(default_factory=set)
+    # Report documents as EU and JP sellers get them: their charset, and extra columns first.
+    report_charset: str = "utf-8"
+    report_extra_columns: bool = False
 
 
 @dataclass

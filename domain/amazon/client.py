@@ -234,6 +234,10 @@ class SpApiClient:
 
     async def download(self, url: str) -> bytes:
         """Fetch a presigned document URL (no SP-API token, not throttled), retrying failures."""
+        return (await self.download_typed(url))[0]
+
+    async def download_typed(self, url: str) -> tuple[bytes, str]:
+        """A presigned document's bytes and its Content-Type header ("" when absent)."""
         attempt = 0
         while True:
             attempt += 1
@@ -244,7 +248,7 @@ class SpApiClient:
                     raise AmazonUnavailableError(f"document download: {error!r}") from error
             else:
                 if response.status_code < 300:
-                    return response.content
+                    return response.content, response.headers.get("content-type", "")
                 if response.status_code < 500:
                     # An expired presigned URL (403) needs a fresh get*Document call.
                     raise AmazonError(f"document download refused: HTTP {response.status_code}")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from skuport.domain.amazon.client import SpApiClient
-from skuport.domain.amazon.feeds import Document, download_document
+from skuport.domain.amazon.feeds import Document
 from skuport.domain.amazon.paging import Page
 from skuport.domain.amazon.parsing import Reader, iso
 
@@ -117,6 +119,31 @@ async def get_report_document(client: SpApiClient, document_id: str) -> Document
     )
 
 
+# What a report without a declared charset is in when it is not UTF-8: Amazon Japan writes
+# Shift_JIS (Windows' cp932), the European sites Windows-1252 (Latin-1 with a few more signs).
+LEGACY_ENCODINGS = {"A1VC38T7YXB528": "cp932"}
+
+
+def document_encoding(content: bytes, content_type: str, marketplace_ids: Sequence[str]) -> str:
+    """The charset the document declares; else UTF-8 if it reads as such; else the
+    marketplace's legacy encoding."""
+    for part in content_type.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+            charset = {"shift_jis": "cp932", "shift-jis": "cp932"}.get(charset, charset)
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                break  # a charset Python does not know: read as if none were declared
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        marketplace = marketplace_ids[0] if marketplace_ids else ""
+        return LEGACY_ENCODINGS.get(marketplace, "cp1252")
+    return "utf-8"
+
+
 def parse_tsv(content: bytes, encoding: str = "utf-8") -> list[dict[str, str]]:
     """Rows of a tab-separated report keyed by header name (column order does not matter)."""
     text = content.decode(encoding, errors="replace").lstrip("\ufeff")
@@ -137,7 +164,10 @@ async def read_report(client: SpApiClient, report: Report) -> list[dict[str, str
     if not report.document_id:
         raise ValueError(f"report {report.report_id} has no document (status {report.status})")
     document = await get_report_document(client, report.document_id)
-    return parse_tsv(await download_document(client, document))
+    content, content_type = await client.download_typed(document.url)
+    if document.gzip:
+        content = gzip.decompress(content)
+    return parse_tsv(content, document_encoding(content, content_type, report.marketplace_ids))
 
 
 @dataclass(frozen=True)
