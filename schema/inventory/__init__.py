@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
+from skuport.schema.inventory.imports import ImportsMutation, ImportsQuery
 from skuport.schema.inventory.invoices import InvoicesMutation, InvoicesQuery
 from skuport.schema.inventory.products import ProductsMutation, ProductsQuery
 from skuport.schema.inventory.reference import ReferenceMutation, ReferenceQuery
@@ -18,13 +19,20 @@ from skuport.schema.inventory.stock import StockMutation, StockQuery
 
 
 @strawberry.type
-class InventoryQuery(ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, InvoicesQuery):
+class InventoryQuery(
+    ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, InvoicesQuery, ImportsQuery
+):
     pass
 
 
 @strawberry.type
 class InventoryMutation(
-    ProductsMutation, ReferenceMutation, StockMutation, SaleActionsMutation, InvoicesMutation
+    ProductsMutation,
+    ReferenceMutation,
+    StockMutation,
+    SaleActionsMutation,
+    InvoicesMutation,
+    ImportsMutation,
 ):
     pass
 
