@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -261,3 +262,16 @@ async def test_in1_a_file_too_big_or_with_too_many_rows_is_refused(
         (0, "", "the file is larger than 1 MB: split it")
     ]
     assert await session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+async def test_in1_an_excel_date_or_true_false_in_a_number_column_is_a_problem(
+    session: AsyncSession, shop: Shop
+):
+    """Excel turns 1/2 into a date: the cell is named, not read as some number."""
+    content = xlsx_file([HEADER, ["D-1", "Dated", None, None, None, None, date(2026, 1, 2), True]])
+    problems = await _refused(session, content, "dates.xlsx")
+
+    assert problems == [
+        (2, "price Amazon US", "TRUE is not a number"),
+        (2, "weight kg", "2026-01-02 00:00:00 is a date or time, not a number"),
+    ]
