@@ -2,7 +2,7 @@
 categories, brands, locations and products
 
 Revision ID: 664308770d6d
-Revises: b7e4d2a91c35
+Revises: a1aa9cdd3b81
 Create Date: 2026-12-01 23:45:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from skuport.domain.db.types import UTCDateTime
 
 revision: str = "664308770d6d"
-down_revision: str | None = "b7e4d2a91c35"
+down_revision: str | None = "a1aa9cdd3b81"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
