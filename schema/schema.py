@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -16,6 +18,7 @@ from skuport.schema.listings import CatalogMutation, CatalogQuery
 from skuport.schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
 from skuport.schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
 from skuport.schema.orders import OrdersMutation, OrdersQuery
+from skuport.schema.scalars import StrictDecimal
 from skuport.schema.stock_sync import StockSyncMutation, StockSyncQuery
 from skuport.schema.stores import StoresMutation, StoresQuery
 from skuport.schema.system import SystemMutation, SystemQuery
@@ -80,6 +83,7 @@ def build_schema(
 ) -> strawberry.Schema:
     """The API schema, with limits that keep one query from exhausting the server."""
     return strawberry.Schema(
+        scalar_overrides={Decimal: StrictDecimal},
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

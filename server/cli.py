@@ -114,7 +114,7 @@ def ensure_port_free(host: str, port: int) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from skuport.server.app import create_app
+    from skuport.server.app import create_app, uvicorn_config
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -123,7 +123,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     run_async(_upgrade(settings.database_url), settings.database_url)
     print(f"Skuport GraphQL API on http://{host}:{port}/graphql", flush=True)
     tune_garbage_collector()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    config = uvicorn_config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        ws_max_size=settings.max_body_bytes,
+    )
+    uvicorn.Server(config).run()
 
 
 def cmd_schema_export(_settings: Settings, _args: argparse.Namespace) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth.models import ApiToken, Role
 from skuport.domain.errors import InvalidValue
-from skuport.domain.unit_of_work import now_of
+from skuport.domain.unit_of_work import now_of, record
 
 TOKEN_PREFIX = "skp_"
 
@@ -23,6 +23,13 @@ class Principal:
     token_id: int
     name: str
     role: Role
+
+
+@dataclass(frozen=True)
+class TokenRevoked:
+    """Announced once a token's revocation has committed: its open connections must end."""
+
+    token_id: int
 
 
 @dataclass(frozen=True)
@@ -72,4 +79,12 @@ async def revoke_token(session: AsyncSession, *, token_id: int) -> bool:
     if token is None or token.revoked_at is not None:
         return False
     token.revoked_at = now_of(session)
+    record(session, TokenRevoked(token_id=token.id))
     return True
+
+
+async def token_is_active(session: AsyncSession, token_id: int) -> bool:
+    """Whether the token still exists and has not been revoked (by this process or another)."""
+    revoked = await session.execute(select(ApiToken.revoked_at).where(ApiToken.id == token_id))
+    row = revoked.first()
+    return row is not None and row[0] is None

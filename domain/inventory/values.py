@@ -9,6 +9,9 @@ from skuport.domain.errors import InvalidValue
 
 CENT = Decimal("0.01")
 STORED_PLACES = 4
+# Amounts and quantities are stored as 64-bit integers of 1/10,000ths; a trillion leaves room
+# for totals of several lines.
+LARGEST = Decimal(10) ** 12
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -33,6 +36,8 @@ def decimal_value(
         raise InvalidValue(field, f"{value!r} is not a number") from None
     if not number.is_finite():
         raise InvalidValue(field, f"{value!r} is not a finite number")
+    if abs(number) >= LARGEST:
+        raise InvalidValue(field, "is too large: it must be less than a trillion")
     if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
         raise InvalidValue(field, f"{number} has more than {places} decimal places")
     if positive and number <= 0:
