@@ -22,6 +22,7 @@ from skuport.schema.scalars import StrictDecimal
 from skuport.schema.stock_sync import StockSyncMutation, StockSyncQuery
 from skuport.schema.stores import StoresMutation, StoresQuery
 from skuport.schema.system import SystemMutation, SystemQuery
+from skuport.schema.text_guard import RefuseUnprintableText
 
 
 @strawberry.type
@@ -91,6 +92,7 @@ def build_schema(
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            RefuseUnprintableText,
             lambda: MaskUnexpectedErrors(should_mask_error=_is_unexpected),
         ],
     )

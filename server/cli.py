@@ -212,9 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str | int) -> None:
-    """The terminal's log: a short line per run at INFO, each Amazon call only at DEBUG."""
+def configure_logging(level: str | int, *, sql_parameters: bool = False) -> None:
+    """The terminal's log: a short line per run at INFO, each Amazon call only at DEBUG.
+
+    SQL statements appear at DEBUG only, without their parameters or result rows (token
+    hashes, ciphertext, business data) unless `sql_parameters` (SKUPORT_LOG_SQL_PARAMETERS)
+    asks for them.
+    """
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    numeric = logging.getLevelName(level) if isinstance(level, str) else level
+    if sql_parameters:
+        engine_level = numeric
+    else:  # statements (INFO, parameters hidden by the engine) but never rows (DEBUG)
+        engine_level = logging.INFO if numeric <= logging.DEBUG else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(engine_level)
     # Migration chatter is noise for a user running a command.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # Our SP-API client logs each call (at DEBUG) with its wait and request id; httpx repeats it.
@@ -227,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, sql_parameters=settings.log_sql_parameters)
         args.handler(settings, args)
     except (CommandError, ConfigError) as exc:
         print(f"skuport: error: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth.models import ApiToken, Role
 from skuport.domain.errors import InvalidValue
+from skuport.domain.inventory.values import printable_text
 from skuport.domain.unit_of_work import now_of, record
 
 TOKEN_PREFIX = "skp_"
@@ -56,6 +57,10 @@ async def create_token(session: AsyncSession, *, name: str, role: Role) -> NewTo
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidTokenName("name", "a token needs a name of 1 to 100 characters")
+    try:
+        printable_text(name, field="name")
+    except InvalidValue as exc:
+        raise InvalidTokenName("name", exc.message) from None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, role=Role(role), token_hash=hash_token(secret), prefix=secret[:8])
     session.add(token)

@@ -47,9 +47,37 @@ def decimal_value(
     return number
 
 
-def required_text(value: str | None, *, field: str, max_length: int = 200) -> str:
-    """A stripped, non-empty text of at most `max_length` characters."""
-    text = (value or "").strip()
+def _is_forbidden(char: str, *, multiline: bool) -> bool:
+    code = ord(char)
+    if multiline and char in "\t\n\r":
+        return False
+    # C0 controls, DEL and C1 controls; bidi embeddings, overrides and isolates
+    return code < 0x20 or 0x7F <= code <= 0x9F or char in BIDI_CONTROLS
+
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable_text(value: str, *, field: str, multiline: bool = False) -> str:
+    """`value` unchanged, or InvalidValue naming `field` when it holds a control character
+    (NUL, escape sequences, …) or a bidirectional override that would disguise what it says.
+    Tabs and line breaks are allowed only where text may run over several lines."""
+    for char in value:
+        if _is_forbidden(char, multiline=multiline):
+            where = "" if multiline else "line breaks, tabs, "
+            raise InvalidValue(
+                field,
+                f"must not contain {where}control characters or text-direction overrides "
+                f"(found U+{ord(char):04X})",
+            )
+    return value
+
+
+def required_text(
+    value: str | None, *, field: str, max_length: int = 200, multiline: bool = False
+) -> str:
+    """A stripped, non-empty, printable text of at most `max_length` characters."""
+    text = printable_text((value or "").strip(), field=field, multiline=multiline)
     if not text:
         raise InvalidValue(field, "must not be empty")
     if len(text) > max_length:
@@ -57,9 +85,11 @@ def required_text(value: str | None, *, field: str, max_length: int = 200) -> st
     return text
 
 
-def optional_text(value: str | None, *, field: str, max_length: int = 200) -> str:
-    """A stripped text of at most `max_length` characters; empty when not given."""
-    text = (value or "").strip()
+def optional_text(
+    value: str | None, *, field: str, max_length: int = 200, multiline: bool = False
+) -> str:
+    """A stripped, printable text of at most `max_length` characters; empty when not given."""
+    text = printable_text((value or "").strip(), field=field, multiline=multiline)
     if len(text) > max_length:
         raise InvalidValue(field, f"must be at most {max_length} characters")
     return text
