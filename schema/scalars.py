@@ -12,7 +12,9 @@ import dataclasses
 import math
 import re
 from decimal import Decimal
+from typing import Any
 
+from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.types.scalar import ScalarDefinition
@@ -35,6 +37,17 @@ def parse_decimal(value: object) -> Decimal:
     )
 
 
+def parse_decimal_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> Decimal:
+    """A Decimal written in the document: its text as written (1e400 stays 1e400, not a float
+    that overflows to infinity)."""
+    if isinstance(node, IntValueNode | FloatValueNode | StringValueNode):
+        return parse_decimal(node.value)
+    raise StrawberryInputCoercionError("a Decimal is written as a number or a string")
+
+
 StrictDecimal: ScalarDefinition = dataclasses.replace(
-    DecimalDefinition, parse_value=parse_decimal, implementation=None
+    DecimalDefinition,
+    parse_value=parse_decimal,
+    parse_literal=parse_decimal_literal,
+    implementation=None,
 )
