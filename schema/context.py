@@ -15,6 +15,7 @@ from skuport.domain.jobs import JobRegistry, JobRunner
 from skuport.domain.security import SecretBox
 from skuport.domain.stores.gateway import AmazonGateway
 from skuport.domain.unit_of_work import UnitsOfWork
+from skuport.schema.live import OpenSockets
 
 
 @dataclass
@@ -34,9 +35,13 @@ class Services:
     version: str = "0"
     extra: dict[str, Any] = field(default_factory=dict)
     units: UnitsOfWork = field(init=False)
+    # Open subscription sockets by token: closed when their token is revoked.
+    sockets: OpenSockets = field(init=False)
 
     def __post_init__(self) -> None:
         self.units = UnitsOfWork(self.sessions, clock=self.clock, bus=self.bus)
+        self.sockets = OpenSockets()
+        self.sockets.listen(self.bus)
 
 
 @dataclass

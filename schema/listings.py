@@ -27,7 +27,7 @@ from skuport.domain.listings.service import (
 from skuport.domain.stores.models import Store
 from skuport.schema.context import Info
 from skuport.schema.errors import InvalidInput, NotFound, refused
-from skuport.schema.ids import to_int
+from skuport.schema.ids import is_id, to_int
 from skuport.schema.operations import JobStarted, OperationRun
 from skuport.schema.pagination import Connection, paginate
 from skuport.schema.permissions import OPERATORS, READERS, allow
@@ -172,7 +172,7 @@ def _row(
 def _ids(values: list[strawberry.ID], field: str) -> list[int] | InvalidInput:
     if not values:
         return InvalidInput(message="select at least one row", field=field)
-    if not all(str(v).isdigit() for v in values):
+    if not all(is_id(v) for v in values):
         return InvalidInput(message="ids must be numbers", field=field)
     return [int(v) for v in values]
 

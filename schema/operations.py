@@ -14,6 +14,8 @@ from skuport.domain.jobs import Trigger as DomainTrigger
 from skuport.domain.jobs.service import get_run, runs_query
 from skuport.schema.context import Info, Services
 from skuport.schema.errors import InvalidInput, NotFound, UserError
+from skuport.schema.ids import is_id, to_int
+from skuport.schema.live import while_token_valid
 from skuport.schema.pagination import Connection, paginate
 from skuport.schema.permissions import OPERATORS, READERS, allow
 
@@ -184,7 +186,7 @@ class OperationsQuery:
     @strawberry.field(permission_classes=allow(*READERS))
     async def run(self, info: Info, id: strawberry.ID) -> RunResult:  # type: ignore[valid-type]
         async with info.context.services.sessions() as session:
-            entry = await get_run(session, run_id=int(id)) if str(id).isdigit() else None
+            entry = await get_run(session, run_id=to_int(id)) if is_id(id) else None
         if entry is None:
             return NotFound(message=f"no run with id {id}", field="id")
         return OperationRun.from_model(entry)
@@ -265,14 +267,21 @@ class OperationsSubscription:
         events = services.bus.subscribe(RunEvent)  # listening before the run is read
         try:
             if run_id is not None:
-                async for update in _one_run(services, events, str(run_id)):
-                    yield update
-                return
-            async for event in events:
-                if operation is None or event.operation == operation:
-                    yield RunUpdate.from_event(event)
+                updates = _one_run(services, events, str(run_id))
+            else:
+                updates = _matching(events, operation)
+            async for update in while_token_valid(info, updates):
+                yield update
         finally:
             await events.aclose()
+
+
+async def _matching(
+    events: AsyncGenerator[RunEvent, None], operation: str | None
+) -> AsyncGenerator[RunUpdate, None]:
+    async for event in events:
+        if operation is None or event.operation == operation:
+            yield RunUpdate.from_event(event)
 
 
 async def _one_run(
@@ -280,7 +289,7 @@ async def _one_run(
 ) -> AsyncGenerator[RunUpdate, None]:
     """The run as saved, then its live updates until it has finished."""
     async with services.sessions() as session:
-        entry = await get_run(session, run_id=int(run_id)) if run_id.isdigit() else None
+        entry = await get_run(session, run_id=to_int(run_id)) if is_id(run_id) else None
     if entry is None:
         return
     yield RunUpdate.from_model(entry)

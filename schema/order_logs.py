@@ -22,6 +22,7 @@ from skuport.domain.orders.attention import mark_read, notifications_query
 from skuport.domain.orders.events import NotificationPosted
 from skuport.schema.context import Info
 from skuport.schema.errors import InvalidInput, InvalidState, NotFound, refused
+from skuport.schema.live import while_token_valid
 from skuport.schema.operations import JobStarted
 from skuport.schema.orders import OrderFulfilment, as_int, start_load, store_or_none
 from skuport.schema.pagination import Connection, paginate
@@ -256,9 +257,13 @@ class OrderLogsMutation:
             return refused(exc)
         return await start_load(info, store, start=start, end=None, route="search")
 
+    # Read state is shared by everyone, so only those who act on notifications may change it.
     @strawberry.mutation(
-        permission_classes=allow(*READERS),
-        description="Mark notifications read (all unread ones when no ids are given).",
+        permission_classes=allow(*OPERATORS),
+        description=(
+            "Mark notifications read (all unread ones when no ids are given). Read state is "
+            "shared by every user, so only operations (and admin) tokens may change it."
+        ),
     )
     async def mark_notifications_read(
         self, info: Info, ids: list[strawberry.ID] | None = None
@@ -280,7 +285,8 @@ class OrderLogsSubscription:
     async def notifications_posted(
         self, info: Info, store_id: strawberry.ID | None = None
     ) -> AsyncGenerator[NotificationPostedUpdate, None]:
-        async for event in info.context.services.bus.subscribe(NotificationPosted):
+        events = info.context.services.bus.subscribe(NotificationPosted)
+        async for event in while_token_valid(info, events):
             if store_id is not None and str(event.store_id) != str(store_id):
                 continue
             yield NotificationPostedUpdate(

@@ -19,7 +19,7 @@ from skuport.domain.orders.scheduled import ORDERS_PROCESS_NOW, load_job
 from skuport.domain.stores.models import Store
 from skuport.schema.context import Info
 from skuport.schema.errors import InvalidInput, NotFound, refused
-from skuport.schema.ids import to_id
+from skuport.schema.ids import to_id, to_int
 from skuport.schema.operations import JobStarted, OperationRun
 from skuport.schema.pagination import Connection, paginate
 from skuport.schema.permissions import OPERATORS, READERS, allow
@@ -193,7 +193,7 @@ RetryAttentionResult = Annotated[
 
 
 def as_int(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1
+    return to_int(value)
 
 
 async def store_or_none(info: Info, store_id: strawberry.ID) -> Store | None:

@@ -12,6 +12,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from skuport.schema.ids import is_id
+
 T = TypeVar("T")
 
 DEFAULT_PAGE = 20
@@ -48,10 +50,10 @@ def encode_cursor(key: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "k":
+        if kind != "k" or not is_id(value):
             raise ValueError(kind)
         return int(value)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, UnicodeEncodeError):
         raise GraphQLError(
             f"invalid cursor {cursor!r}: pass an endCursor from a previous page",
             extensions={"code": "BAD_USER_INPUT"},

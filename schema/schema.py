@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -16,9 +18,11 @@ from skuport.schema.listings import CatalogMutation, CatalogQuery
 from skuport.schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
 from skuport.schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
 from skuport.schema.orders import OrdersMutation, OrdersQuery
+from skuport.schema.scalars import StrictDecimal
 from skuport.schema.stock_sync import StockSyncMutation, StockSyncQuery
 from skuport.schema.stores import StoresMutation, StoresQuery
 from skuport.schema.system import SystemMutation, SystemQuery
+from skuport.schema.text_guard import RefuseUnprintableText
 
 
 @strawberry.type
@@ -80,6 +84,7 @@ def build_schema(
 ) -> strawberry.Schema:
     """The API schema, with limits that keep one query from exhausting the server."""
     return strawberry.Schema(
+        scalar_overrides={Decimal: StrictDecimal},
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -87,6 +92,7 @@ def build_schema(
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            RefuseUnprintableText,
             lambda: MaskUnexpectedErrors(should_mask_error=_is_unexpected),
         ],
     )

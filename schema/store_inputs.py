@@ -17,6 +17,7 @@ from skuport.schema.errors import (
     PriceTierConflict,
     api_field,
 )
+from skuport.schema.ids import is_id
 from skuport.schema.store_types import (
     CHARGE_RULE,
     COUNTRY_RULES,
@@ -146,7 +147,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
             continue
         value = getattr(data, name)
         if value is not None and name in _ID_FIELDS:
-            if not str(value).isdigit():
+            if not is_id(value):
                 raise BadId(name, str(value))
             value = int(value)
         values[name] = value
@@ -154,7 +155,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
     if data.country_tax_rules is not None:
         rules = []
         for rule in data.country_tax_rules:
-            if not str(rule.tax_rule_id).isdigit():
+            if not is_id(rule.tax_rule_id):
                 raise BadId("country_tax_rules", str(rule.tax_rule_id))
             rules.append((rule.country_code, int(rule.tax_rule_id)))
     return SettingsChange(

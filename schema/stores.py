@@ -20,7 +20,7 @@ from skuport.domain.stores.service import (
 from skuport.domain.stores.settings import set_marketplace, update_settings
 from skuport.schema.context import Info
 from skuport.schema.errors import InvalidInput, refused
-from skuport.schema.ids import to_int
+from skuport.schema.ids import is_id, to_int
 from skuport.schema.permissions import ADMINS, READERS, allow
 from skuport.schema.store_inputs import (
     BadId,
@@ -237,7 +237,7 @@ class StoresMutation:
         price_tier_id: strawberry.ID | None = None,
         clear_price_tier: bool = False,
     ) -> UpdateStoreResult:  # type: ignore[valid-type]
-        if price_tier_id is not None and not str(price_tier_id).isdigit():
+        if price_tier_id is not None and not is_id(price_tier_id):
             return InvalidInput(message=f"{price_tier_id!r} is not an id", field="priceTierId")
         try:
             async with info.context.services.units() as uow:

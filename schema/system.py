@@ -12,6 +12,7 @@ from skuport.domain.auth import create_token, revoke_token
 from skuport.domain.auth.service import InvalidTokenName
 from skuport.schema.context import Info
 from skuport.schema.errors import InvalidInput, NotFound, refused
+from skuport.schema.ids import to_int
 from skuport.schema.permissions import ADMINS, READERS, allow
 
 Role = strawberry.enum(DomainRole, name="Role")
@@ -100,7 +101,7 @@ class SystemMutation:
 
     @strawberry.mutation(permission_classes=allow(*ADMINS))
     async def revoke_api_token(self, info: Info, id: strawberry.ID) -> RevokeApiTokenResult:  # type: ignore[valid-type]
-        token_id = int(id) if str(id).isdigit() else -1
+        token_id = to_int(id)
         async with info.context.services.units() as uow:
             revoked = await revoke_token(uow.session, token_id=token_id)
         if not revoked:

@@ -23,6 +23,7 @@ from skuport.domain.db import create_engine, create_session_factory
 from skuport.domain.db.migrate import upgrade
 from skuport.domain.events import EventBus
 from skuport.domain.jobs import JobRegistry, JobRunner
+from skuport.domain.private_files import make_private_folder
 from skuport.domain.security import SecretBox, load_or_create_key
 from skuport.domain.stock_sync import wiring as stock_sync_wiring
 from skuport.domain.stores.gateway import AmazonGateway
@@ -30,6 +31,7 @@ from skuport.schema.context import Services
 from skuport.schema.schema import build_schema
 from skuport.server.config import Settings
 from skuport.server.graphql_app import SkuportGraphQL
+from skuport.server.hardening import BodyLimit, SecurityHeaders
 from skuport.server.jobs import register_jobs
 from skuport.server.scheduler import Scheduler
 
@@ -57,7 +59,9 @@ async def build_services(
     amazon_sleep: Sleep | None = None,
 ) -> Services:
     """Connect, migrate, and assemble the long-lived services."""
-    engine = create_engine(settings.database_url)
+    # Statements are logged at DEBUG without their parameters (token hashes, ciphertext,
+    # business data) unless SKUPORT_LOG_SQL_PARAMETERS asks for them.
+    engine = create_engine(settings.database_url, hide_parameters=not settings.log_sql_parameters)
     try:
         await upgrade(engine)
     except Exception:
@@ -65,6 +69,7 @@ async def build_services(
         raise
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
+    make_private_folder(settings.data_dir)
     bus = EventBus()
     registry = JobRegistry()
     register_jobs(registry)
@@ -143,7 +148,11 @@ def create_app(
         max_aliases=settings.max_aliases,
     )
     graphql = SkuportGraphQL(schema, graphiql=settings.graphiql)
-    middleware: list[Any] = []
+    # Outermost first: every answer (a 413 included) carries the security headers.
+    middleware: list[Any] = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -161,4 +170,13 @@ def create_app(
         ],
         middleware=middleware,
         lifespan=lifespan,
+    )
+
+
+def uvicorn_config(app: Any, *, host: str, port: int, log_level: str, **options: Any) -> Any:
+    """How uvicorn serves an app of ours: without a `server` header naming the software."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, server_header=False, **options
     )

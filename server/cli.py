@@ -114,7 +114,7 @@ def ensure_port_free(host: str, port: int) -> None:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from skuport.server.app import create_app
+    from skuport.server.app import create_app, uvicorn_config
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -123,7 +123,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     run_async(_upgrade(settings.database_url), settings.database_url)
     print(f"Skuport GraphQL API on http://{host}:{port}/graphql", flush=True)
     tune_garbage_collector()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    config = uvicorn_config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        ws_max_size=settings.max_body_bytes,
+    )
+    uvicorn.Server(config).run()
 
 
 def cmd_schema_export(_settings: Settings, _args: argparse.Namespace) -> None:
@@ -205,9 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str | int) -> None:
-    """The terminal's log: a short line per run at INFO, each Amazon call only at DEBUG."""
+def configure_logging(level: str | int, *, sql_parameters: bool = False) -> None:
+    """The terminal's log: a short line per run at INFO, each Amazon call only at DEBUG.
+
+    SQL statements appear at DEBUG only, without their parameters or result rows (token
+    hashes, ciphertext, business data) unless `sql_parameters` (SKUPORT_LOG_SQL_PARAMETERS)
+    asks for them.
+    """
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    numeric = logging.getLevelName(level) if isinstance(level, str) else level
+    if sql_parameters:
+        engine_level = numeric
+    else:  # statements (INFO, parameters hidden by the engine) but never rows (DEBUG)
+        engine_level = logging.INFO if numeric <= logging.DEBUG else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(engine_level)
     # Migration chatter is noise for a user running a command.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # Our SP-API client logs each call (at DEBUG) with its wait and request id; httpx repeats it.
@@ -220,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, sql_parameters=settings.log_sql_parameters)
         args.handler(settings, args)
     except (CommandError, ConfigError) as exc:
         print(f"skuport: error: {exc}", file=sys.stderr)

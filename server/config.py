@@ -9,6 +9,9 @@ from pathlib import Path
 
 from skuport.domain.db import DEFAULT_DATABASE_URL
 
+DEFAULT_MAX_BODY_BYTES = 8_000_000
+MIN_BODY_BYTES = 10_000
+
 
 class ConfigError(ValueError):
     """A setting has a value that cannot be used; the message names the variable."""
@@ -54,7 +57,12 @@ class Settings:
     max_aliases: int = 30
     run_retention_days: int = 30
     log_level: str = "INFO"
-    graphiql: bool = True
+    # GraphiQL, the in-browser query editor: off unless asked for (on in `skuport demo`).
+    graphiql: bool = False
+    # Request bodies over this size are refused with HTTP 413 before they are read.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # At DEBUG, SQL statements are logged without their parameters unless this is set.
+    log_sql_parameters: bool = False
     sandbox_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -83,6 +91,10 @@ class Settings:
             max_aliases=_int(env, "SKUPORT_MAX_ALIASES", 30, minimum=1),
             run_retention_days=_int(env, "SKUPORT_RUN_RETENTION_DAYS", 30, minimum=1),
             log_level=(env.get("SKUPORT_LOG_LEVEL") or "INFO").upper(),
-            graphiql=_bool(env, "SKUPORT_GRAPHIQL", True),
+            graphiql=_bool(env, "SKUPORT_GRAPHIQL", False),
+            max_body_bytes=_int(
+                env, "SKUPORT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=MIN_BODY_BYTES
+            ),
+            log_sql_parameters=_bool(env, "SKUPORT_LOG_SQL_PARAMETERS", False),
             sandbox_url=env.get("SKUPORT_SANDBOX_URL") or None,
         )

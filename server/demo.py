@@ -23,7 +23,7 @@ from skuport.domain.db import create_engine, create_session_factory, transaction
 from skuport.domain.db.migrate import upgrade
 from skuport.sandbox.app import create_sandbox_app
 from skuport.sandbox.clock import SandboxClock
-from skuport.server.app import create_app
+from skuport.server.app import create_app, uvicorn_config
 from skuport.server.config import Settings
 from skuport.server.demo_setup import connect_demo_stores
 
@@ -188,7 +188,9 @@ def run_demo(
     for port in (server_port, jupyter_port, sandbox_port):
         ensure_port_free(host, port)
     sandbox_url = f"http://{host}:{sandbox_port}"
-    settings = replace(settings, sandbox_url=sandbox_url)
+    # GraphiQL is on in the demo unless SKUPORT_GRAPHIQL says otherwise.
+    graphiql = settings.graphiql or "SKUPORT_GRAPHIQL" not in os.environ
+    settings = replace(settings, sandbox_url=sandbox_url, graphiql=graphiql)
     graphql_url = f"http://{host}:{server_port}/graphql"
     connection = run_async(
         prepare_demo(settings, server_url=graphql_url, folder=Path.cwd()), settings.database_url
@@ -211,9 +213,9 @@ def run_demo(
     clock = sandbox_app.state.sandbox.state.clock
     app = create_app(settings, clock=clock, amazon_sleep=clock.sleep)
     servers = [
-        _QuietServer(uvicorn.Config(app, host=host, port=server_port, log_level="warning")),
+        _QuietServer(uvicorn_config(app, host=host, port=server_port, log_level="warning")),
         _QuietServer(
-            uvicorn.Config(sandbox_app, host=host, port=sandbox_port, log_level="warning")
+            uvicorn_config(sandbox_app, host=host, port=sandbox_port, log_level="warning")
         ),
     ]
     try:

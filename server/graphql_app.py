@@ -1,12 +1,21 @@
-"""The GraphQL endpoint: bearer-token authentication for HTTP and WebSocket subscriptions."""
+"""The GraphQL endpoint: bearer-token authentication for HTTP and WebSocket subscriptions.
+
+Every request needs a valid token, introspection and `__typename` included: an anonymous one
+is refused with HTTP 401 before its document is parsed or validated (so it learns nothing of
+the schema, not even from "Did you mean" suggestions), and logged as one line. The only page
+served without a token is GraphiQL itself, and only when it is enabled (SKUPORT_GRAPHIQL);
+its queries need a token like any other.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -14,6 +23,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 from skuport.domain.auth import Principal, authenticate
 from skuport.schema.context import Context, Services
+
+log = logging.getLogger(__name__)
+
+UNAUTHENTICATED_MESSAGE = (
+    "no valid API token: send 'Authorization: Bearer <token>' "
+    "(create one with `skuport token create`)"
+)
+PRINCIPAL_KEY = "skuport.principal"
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -72,14 +89,50 @@ class SkuportGraphQL(GraphQL[Context, None]):
         )
         return HTMLResponse(page)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            if not self._opens_graphiql(request):
+                services: Services = request.app.state.services
+                token = bearer_token(request.headers.get("authorization"))
+                principal = await principal_for(services, token)
+                if principal is None:
+                    await self._refuse_anonymous(request, token)(scope, receive, send)
+                    return
+                scope[PRINCIPAL_KEY] = principal
+        await super().__call__(scope, receive, send)
+
+    def _opens_graphiql(self, request: Request) -> bool:
+        return self.graphql_ide is not None and self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        )
+
+    @staticmethod
+    def _refuse_anonymous(request: Request, token: str | None) -> Response:
+        client = request.client.host if request.client else "unknown"
+        reason = "an unknown or revoked token" if token else "no token"
+        log.info("refused a %s request with %s from %s", request.method, reason, client)
+        body = {
+            "data": None,
+            "errors": [
+                {"message": UNAUTHENTICATED_MESSAGE, "extensions": {"code": "UNAUTHENTICATED"}}
+            ],
+        }
+        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         services: Services = request.app.state.services
-        # Browsers cannot set headers on a WebSocket: those send the token in connection_init.
-        principal = await principal_for(
-            services, bearer_token(request.headers.get("authorization"))
-        )
+        principal = request.scope.get(PRINCIPAL_KEY)
+        if principal is None:
+            # Browsers cannot set headers on a WebSocket: those send the token in
+            # connection_init (see on_ws_connect).
+            principal = await principal_for(
+                services, bearer_token(request.headers.get("authorization"))
+            )
+        if principal is not None and isinstance(request, WebSocket):
+            services.sockets.add(principal.token_id, request)
         return Context(services=services, principal=principal, request=request, response=response)
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
@@ -95,4 +148,5 @@ class SkuportGraphQL(GraphQL[Context, None]):
                 {"code": "UNAUTHENTICATED", "message": "no valid API token"}
             )
         context.principal = principal
+        context.services.sockets.add(principal.token_id, context.request)
         return None

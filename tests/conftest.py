@@ -173,7 +173,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory, eng
 
     from skuport.sandbox.app import create_sandbox_app
     from skuport.sandbox.clock import SandboxClock
-    from skuport.server.app import create_app
+    from skuport.server.app import create_app, uvicorn_config
     from skuport.server.config import Settings
 
     sandbox_app = create_sandbox_app(seed=7, size="tiny", clock=SandboxClock())
@@ -195,7 +195,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory, eng
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -4,9 +4,11 @@ from skuport.domain.auth.models import ApiToken, Role
 from skuport.domain.auth.service import (
     NewToken,
     Principal,
+    TokenRevoked,
     authenticate,
     create_token,
     revoke_token,
+    token_is_active,
 )
 
 __all__ = [
@@ -14,7 +16,9 @@ __all__ = [
     "NewToken",
     "Principal",
     "Role",
+    "TokenRevoked",
     "authenticate",
     "create_token",
     "revoke_token",
+    "token_is_active",
 ]

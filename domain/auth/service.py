@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.auth.models import ApiToken, Role
 from skuport.domain.errors import InvalidValue
-from skuport.domain.unit_of_work import now_of
+from skuport.domain.inventory.values import printable_text
+from skuport.domain.unit_of_work import now_of, record
 
 TOKEN_PREFIX = "skp_"
 
@@ -23,6 +24,13 @@ class Principal:
     token_id: int
     name: str
     role: Role
+
+
+@dataclass(frozen=True)
+class TokenRevoked:
+    """Announced once a token's revocation has committed: its open connections must end."""
+
+    token_id: int
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,10 @@ async def create_token(session: AsyncSession, *, name: str, role: Role) -> NewTo
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidTokenName("name", "a token needs a name of 1 to 100 characters")
+    try:
+        printable_text(name, field="name")
+    except InvalidValue as exc:
+        raise InvalidTokenName("name", exc.message) from None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, role=Role(role), token_hash=hash_token(secret), prefix=secret[:8])
     session.add(token)
@@ -72,4 +84,12 @@ async def revoke_token(session: AsyncSession, *, token_id: int) -> bool:
     if token is None or token.revoked_at is not None:
         return False
     token.revoked_at = now_of(session)
+    record(session, TokenRevoked(token_id=token.id))
     return True
+
+
+async def token_is_active(session: AsyncSession, token_id: int) -> bool:
+    """Whether the token still exists and has not been revoked (by this process or another)."""
+    revoked = await session.execute(select(ApiToken.revoked_at).where(ApiToken.id == token_id))
+    row = revoked.first()
+    return row is not None and row[0] is None

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from skuport.domain.private_files import create_private_file, make_private_folder
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/skuport.db"
 SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
 
@@ -49,7 +51,9 @@ def parse_database_url(raw: str) -> URL:
 def _prepare_sqlite(engine: AsyncEngine, url: URL) -> None:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        make_private_folder(path.parent)
+        create_private_file(path)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from skuport.domain.private_files import make_private_folder
+
 
 class SecretKeyError(ValueError):
     """The configured secret key cannot be used, or cannot decrypt stored secrets."""
@@ -44,7 +46,7 @@ def load_or_create_key(key_file: Path) -> bytes:
     """The key in `key_file`, creating it (readable by the owner only) on first run."""
     if key_file.exists():
         return key_file.read_bytes().strip()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(key_file.parent)
     key = Fernet.generate_key()
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

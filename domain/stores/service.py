@@ -18,6 +18,7 @@ from skuport.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from skuport.domain.inventory.values import printable_text
 from skuport.domain.orders.remembered import (
     DisconnectedOrders,
     let_go_of_orders,
@@ -45,7 +46,7 @@ class StoreConnection:
 
 
 def _required(value: str | None, field: str, what: str) -> str:
-    value = (value or "").strip()
+    value = printable_text((value or "").strip(), field=field)
     if not value:
         raise InvalidValue(field, f"{what} is required")
     return value

@@ -29,6 +29,7 @@ from skuport.schema.errors import (
     NotFound,
     RecordInUse,
 )
+from skuport.schema.ids import is_id
 from skuport.schema.inventory.common import quantity, reading, refused, to_id, to_int, unit_of_work
 from skuport.schema.permissions import OPERATORS, READERS, allow
 
@@ -161,8 +162,8 @@ class StockQuery:
                 session, product_id=to_int(product_id), location_id=to_int(location_id)
             )
             wanted = {f.product_id for f in figures}
-            if product_id is not None and str(product_id).isdigit():
-                wanted.add(int(product_id))
+            if product_id is not None and is_id(product_id):
+                wanted.add(to_int(product_id))
             totals = await totals_for(session, wanted)
         return StockReport(
             levels=[StockLevel.from_figure(f) for f in figures],

@@ -133,7 +133,10 @@ async def test_notifications_are_read_and_marked(gql, shop, load):
     await load(store.id, days=3, route="SEARCH")
     unread = (await gql(NOTIFICATIONS))["data"]["notifications"]
     assert unread["totalCount"] > 0
-    marked = await gql(MARK_READ, role="readonly")
+    # read state is shared, so only those who act on notifications change it (issue 15.7)
+    refused = await gql(MARK_READ, role="readonly")
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    marked = await gql(MARK_READ, role="operations")
     assert marked["data"]["markNotificationsRead"]["count"] == unread["totalCount"]
     assert (await gql(NOTIFICATIONS))["data"]["notifications"]["totalCount"] == 0
 

@@ -3,12 +3,15 @@ the page says so instead of staying blank (issue 16)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.testclient import TestClient
 
 from skuport.server.app import create_app
 
 
 def test_the_graphiql_page_explains_itself_when_its_scripts_cannot_load(settings):
+    settings = replace(settings, graphiql=True)
     with TestClient(create_app(settings)) as client:
         # when a browser opens the API's address
         response = client.get("/graphql", headers={"Accept": "text/html"})

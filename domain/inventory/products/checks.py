@@ -16,7 +16,12 @@ from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.records import ensure_unique, load, load_usable, load_usable_optional
 from skuport.domain.inventory.reference.models import AccountKind, PriceTier, Supplier, TaxRule
 from skuport.domain.inventory.reference.service import load_account
-from skuport.domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.inventory.values import (
+    decimal_value,
+    optional_text,
+    printable_text,
+    required_text,
+)
 
 _DIMENSIONS = ("weight_kg", "length_cm", "width_cm", "height_cm")
 
@@ -118,7 +123,9 @@ def _checked_description(fields: dict[str, Any]) -> dict[str, Any]:
     if "barcode" in fields:
         values["barcode"] = optional_text(fields["barcode"], field="barcode", max_length=50)
     if "description" in fields:
-        values["description"] = (fields["description"] or "").strip()
+        values["description"] = printable_text(
+            (fields["description"] or "").strip(), field="description", multiline=True
+        )
     for key in _DIMENSIONS:
         if key in fields:
             value = fields[key]

@@ -195,9 +195,9 @@ async def update_customer(
     await check_customer_defaults(session, defaults, customer=customer)
     values.update(defaults)
     if billing_address is not None:
-        values["billing_address"] = billing_address.as_dict()
+        values["billing_address"] = billing_address.checked("billing_address")
     if shipping_address is not None:
-        values["shipping_address"] = shipping_address.as_dict()
+        values["shipping_address"] = shipping_address.checked("shipping_address")
     return await _apply(session, customer, values)
 
 
@@ -237,7 +237,7 @@ async def update_supplier(
         values["name"] = await checked_name(session, Supplier, name, exclude_id=supplier.id)
     values.update(_contact(supplier, contact_name=contact_name, email=email, phone=phone))
     if address is not None:
-        values["address"] = address.as_dict()
+        values["address"] = address.checked("address")
     if currency is not None:
         values["currency"] = checked_currency(currency) if currency.strip() else ""
     return await _apply(session, supplier, values)

@@ -26,7 +26,12 @@ from skuport.domain.inventory.reference.models import (
     Supplier,
     TaxRule,
 )
-from skuport.domain.inventory.values import decimal_value, optional_text, required_text
+from skuport.domain.inventory.values import (
+    decimal_value,
+    optional_text,
+    printable_text,
+    required_text,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,13 @@ class Address:
 
     def as_dict(self) -> dict[str, str]:
         return {key: value.strip() for key, value in asdict(self).items()}
+
+    def checked(self, field: str) -> dict[str, str]:
+        """`as_dict`, refusing control characters in any part (InvalidValue naming it)."""
+        return {
+            key: printable_text(value, field=f"{field}.{key}")
+            for key, value in self.as_dict().items()
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Address:
@@ -175,8 +187,8 @@ async def create_customer(
     customer = Customer(
         name=name,
         **checked_contact(contact_name=contact_name, email=email, phone=phone),
-        billing_address=(billing_address or Address()).as_dict(),
-        shipping_address=(shipping_address or Address()).as_dict(),
+        billing_address=(billing_address or Address()).checked("billing_address"),
+        shipping_address=(shipping_address or Address()).checked("shipping_address"),
         price_tier_id=price_tier_id,
         tax_rule_id=tax_rule_id,
         revenue_account_id=revenue_account_id,
@@ -243,7 +255,7 @@ async def create_supplier(
     supplier = Supplier(
         name=name,
         **checked_contact(contact_name=contact_name, email=email, phone=phone),
-        address=(address or Address()).as_dict(),
+        address=(address or Address()).checked("address"),
         currency=_currency(currency, field="currency") if currency else "",
     )
     session.add(supplier)
