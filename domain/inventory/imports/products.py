@@ -27,7 +27,7 @@ from skuport.domain.inventory.imports.cells import (
 )
 from skuport.domain.inventory.imports.sheets import ImportProblems, Problem, Sheet, header_key
 from skuport.domain.inventory.products.checks import Taken
-from skuport.domain.inventory.products.models import ProductPrice, ProductType
+from skuport.domain.inventory.products.models import Brand, Category, ProductPrice, ProductType
 from skuport.domain.inventory.products.service import NewProduct, create_products
 from skuport.domain.inventory.reference.models import PriceTier, TaxRule
 from skuport.domain.inventory.values import optional_text, required_text
@@ -57,13 +57,20 @@ class _Lookups:
 
     tax_rules: dict[str, TaxRule]
     tiers: dict[str, PriceTier]
+    # Lower-case names of archived categories and brands: offered nowhere new.
+    archived_names: dict[str, set[str]] = field(default_factory=dict)
     price_columns: dict[str, PriceTier] = field(default_factory=dict)  # key -> tier
 
     @classmethod
     async def load(cls, session: AsyncSession) -> _Lookups:
+        archived: dict[str, set[str]] = {}
+        for key, model in (("category", Category), ("brand", Brand)):
+            names = await session.scalars(select(model.name).where(model.archived_at.is_not(None)))
+            archived[key] = {name.lower() for name in names}
         return cls(
             tax_rules={r.name.lower(): r for r in await session.scalars(select(TaxRule))},
             tiers={header_key(t.name): t for t in await session.scalars(select(PriceTier))},
+            archived_names=archived,
         )
 
     def judge_column(self, key: str) -> str | None:
@@ -205,6 +212,16 @@ def _draft(
         price = cell(key, lambda v: number_of(v, minimum=Decimal(0)))
         if price is not None:
             prices[tier.id] = price
+    for key in ("category", "brand"):
+        if details[key] and details[key].lower() in lookups.archived_names[key]:
+            found.append(
+                Problem(
+                    row,
+                    sheet.header(key),
+                    f"the {key} {details[key]!r} is archived: "
+                    "restore it in the back office or name another",
+                )
+            )
     if found:
         problems.extend(found)
         return None

@@ -20,6 +20,7 @@ from skuport.domain.inventory.imports import (
 )
 from skuport.domain.inventory.imports import sheets as sheets_module
 from skuport.domain.inventory.models import Brand, Category, Product, ProductType
+from skuport.domain.inventory.products.retiring import archive_category, create_category
 from skuport.domain.inventory.products.service import find_product_by_sku
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 from tests.domain.inventory.imports_support import csv_file, problems_of, xlsx_file, xlsx_rows
@@ -301,4 +302,32 @@ async def test_in1_a_refusal_while_creating_undoes_the_rows_already_created(
     await session.commit()  # as after any refusal: committing writes nothing
 
     assert problems_of(refused.value) == [(3, "weight kg", "refused while creating")]
+    assert await row_counts(session) == before
+
+
+async def test_in1_an_archived_category_or_brand_is_a_problem_at_its_row(
+    session: AsyncSession, shop: Shop
+):
+    """An archived category or brand is offered nowhere new, imports included: the row says so
+    (the rest of the file is still checked) and nothing is written."""
+    old = await create_category(session, name="Old range")
+    await archive_category(session, category_id=old.id)
+    await session.commit()
+    before = await row_counts(session)
+    content = csv_file(
+        [
+            ["sku", "name", "category", "brand"],
+            ["NEW-1", "New one", "old range", "Acme"],
+            ["NEW-2", "New two", "Kitchen", "Acme"],
+        ]
+    )
+    problems = await _refused(session, content, "archived.csv")
+
+    assert problems == [
+        (
+            2,
+            "category",
+            "the category 'old range' is archived: restore it in the back office or name another",
+        )
+    ]
     assert await row_counts(session) == before
