@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
     CONNECTION_FAILED = "CONNECTION_FAILED"
     PRICE_TIER_CONFLICT = "PRICE_TIER_CONFLICT"
+    IN_USE = "IN_USE"
 
 
 class DomainError(Exception):
@@ -93,6 +94,13 @@ class PriceTierConflict(DomainError):
     code = ErrorCode.PRICE_TIER_CONFLICT
 
 
+class RecordInUse(DomainError):
+    """Something already points at the record, so this change would rewrite history or leave
+    a setting pointing at nothing (e.g. a tax rule's rate once an invoice uses it)."""
+
+    code = ErrorCode.IN_USE
+
+
 __all__ = [
     "ConnectionFailed",
     "DomainError",
@@ -104,4 +112,5 @@ __all__ = [
     "InvalidValue",
     "NotFound",
     "PriceTierConflict",
+    "RecordInUse",
 ]

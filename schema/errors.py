@@ -58,6 +58,14 @@ class InsufficientStock(UserError):
     pass
 
 
+@strawberry.type(
+    description="The record is in use, so it cannot be changed or retired this way; the message "
+    "says what uses it and what to do instead."
+)
+class RecordInUse(UserError):
+    pass
+
+
 # Each refusal code answers with exactly one typed error; a code without one is a bug that
 # tests/schema/test_error_contract.py catches (there is no fallback).
 ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
@@ -69,6 +77,7 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.CONNECTION_FAILED: ConnectionFailed,
     ErrorCode.PRICE_TIER_CONFLICT: PriceTierConflict,
     ErrorCode.INSUFFICIENT_STOCK: InsufficientStock,
+    ErrorCode.IN_USE: RecordInUse,
 }
 
 _WORD_AFTER_UNDERSCORE = re.compile(r"_([a-z0-9])")

@@ -32,3 +32,16 @@ class CreatedAt:
     """Mixin: when the row was created."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Archivable:
+    """Mixin: when the record was archived (retired); None while it is in use.
+
+    An archived record stays wherever history points at it (old sales and invoices read it as
+    before) but is offered nowhere new; archiving again with `archived=False` restores it."""
+
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None

@@ -1,15 +1,19 @@
-"""Loading records by id and guarding unique names: the two checks every service starts with."""
+"""Loading records by id and guarding unique names: the two checks every service starts with.
+
+Also the one rule of archived records: they still read wherever history points at them, but
+choosing one for anything new (`load_usable`) is refused naming the field."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from skuport.domain.errors import DuplicateName, NotFound
+from skuport.domain.errors import DuplicateName, InvalidValue, NotFound
+from skuport.domain.unit_of_work import now_of
 
 T = TypeVar("T")
 
@@ -63,6 +67,71 @@ async def load_optional(
     if record_id is None:
         return None
     return await load(session, model, record_id, field=field)
+
+
+def describe(record: Any) -> str:
+    """The record as the seller knows it: "tax rule 'VAT 20'", "account 4000", "product MUG-1"."""
+    label = _label(type(record))
+    for attribute in ("sku", "code"):
+        if hasattr(record, attribute):
+            return f"{label} {getattr(record, attribute)}"
+    return f"{label} {getattr(record, 'name', record.id)!r}"
+
+
+def refuse_archived(record: T, *, field: str) -> T:
+    """`record`, unless it is archived: then refused, naming `field`."""
+    if getattr(record, "archived_at", None) is not None:
+        raise InvalidValue(field, f"{describe(record)} is archived; restore it or pick another")
+    return record
+
+
+async def load_usable(
+    session: AsyncSession,
+    model: type[T],
+    record_id: int | None,
+    *,
+    field: str,
+    current: int | None = None,
+    lock: bool = False,
+) -> T:
+    """Like `load`, for a record chosen for something new: an archived one is refused.
+
+    `current` is the id the field already holds: keeping an archived record where it already
+    is (an edit that leaves the field as it was) is not choosing it anew."""
+    record = await load(session, model, record_id, field=field, lock=lock)
+    if record_id != current:
+        refuse_archived(record, field=field)
+    return record
+
+
+async def load_usable_optional(
+    session: AsyncSession,
+    model: type[T],
+    record_id: int | None,
+    *,
+    field: str,
+    current: int | None = None,
+) -> T | None:
+    """Like `load_usable`, but None when no id is given."""
+    if record_id is None:
+        return None
+    return await load_usable(session, model, record_id, field=field, current=current)
+
+
+def set_archived(session: AsyncSession, record: Any, archived: bool) -> None:
+    """Archive `record` now (by the unit of work's clock), or restore it; archiving an archived
+    record keeps the time it was first archived."""
+    if not archived:
+        record.archived_at = None
+    elif record.archived_at is None:
+        record.archived_at = now_of(session)
+
+
+def unarchived(statement: Select[Any], model: type[Any], *, include_archived: bool) -> Select[Any]:
+    """`statement` without archived `model` rows, unless `include_archived`."""
+    if include_archived:
+        return statement
+    return statement.where(model.archived_at.is_(None))
 
 
 async def ensure_unique(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import InvalidValue, PriceTierConflict
+from skuport.domain.inventory.records import refuse_archived
 from skuport.domain.inventory.reference.models import (
     Account,
     AccountKind,
@@ -90,11 +91,15 @@ _REFERENCES: dict[str, tuple[type, str]] = {
 }
 
 
-async def _check_reference(session: AsyncSession, name: str, value: int) -> None:
+async def _check_reference(
+    session: AsyncSession, name: str, value: int, *, current: int | None
+) -> None:
     model, what = _REFERENCES[name]
     record = await session.get(model, value)
     if record is None:
         raise InvalidValue(name, f"no {what} with id {value}")
+    if value != current:
+        refuse_archived(record, field=name)
     if name == "revenue_account_id" and record.kind is not AccountKind.REVENUE:
         raise InvalidValue(name, f"account {record.code} is not a revenue account")
     if name == "payment_account_id" and record.kind is not AccountKind.BANK:
@@ -118,7 +123,7 @@ async def update_settings(
         if f.name not in ("clear", "country_tax_rules") and getattr(change, f.name) is not None
     }
     for name in values.keys() & _REFERENCES.keys():
-        await _check_reference(session, name, values[name])
+        await _check_reference(session, name, values[name], current=getattr(settings, name))
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
@@ -167,6 +172,7 @@ async def _country_rules(
     pairs = list(given.items()) if isinstance(given, Mapping) else list(given)
     if store.region is not Region.EU and pairs:
         raise InvalidValue("country_tax_rules", "destination-country rules are for EU stores")
+    saved = {row.country_code: row.tax_rule_id for row in store.settings.country_tax_rules}
     rules: dict[str, int] = {}
     for country, rule_id in pairs:
         code = country.strip().upper()
@@ -174,8 +180,11 @@ async def _country_rules(
             raise InvalidValue("country_tax_rules", f"{country!r} is not a country code")
         if code in rules:
             raise InvalidValue("country_tax_rules", f"{code} is listed more than once")
-        if await session.get(TaxRule, rule_id) is None:
+        rule = await session.get(TaxRule, rule_id)
+        if rule is None:
             raise InvalidValue("country_tax_rules", f"no tax rule with id {rule_id}")
+        if rule_id != saved.get(code):
+            refuse_archived(rule, field="country_tax_rules")
         rules[code] = rule_id
     return rules
 
@@ -244,6 +253,8 @@ async def _check_price_tier(session: AsyncSession, entry: StoreMarketplace, tier
     tier = await session.get(PriceTier, tier_id)
     if tier is None:
         raise InvalidValue("price_tier_id", f"no price tier with id {tier_id}")
+    if tier_id != entry.price_tier_id:
+        refuse_archived(tier, field="price_tier_id")
     currency = entry.marketplace.currency
     if tier.currency != currency:
         raise PriceTierConflict(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import strawberry
 
+from skuport.schema.inventory.catalog_changes import CatalogChangesMutation
 from skuport.schema.inventory.invoices import InvoicesMutation, InvoicesQuery
+from skuport.schema.inventory.location_changes import LocationChangesMutation
 from skuport.schema.inventory.products import ProductsMutation, ProductsQuery
 from skuport.schema.inventory.reference import ReferenceMutation, ReferenceQuery
+from skuport.schema.inventory.reference_changes import ReferenceChangesMutation
 from skuport.schema.inventory.sale_actions import SaleActionsMutation
 from skuport.schema.inventory.sales import SalesQuery
 from skuport.schema.inventory.stock import StockMutation, StockQuery
@@ -24,7 +27,14 @@ class InventoryQuery(ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, Invo
 
 @strawberry.type
 class InventoryMutation(
-    ProductsMutation, ReferenceMutation, StockMutation, SaleActionsMutation, InvoicesMutation
+    ProductsMutation,
+    ReferenceMutation,
+    StockMutation,
+    SaleActionsMutation,
+    InvoicesMutation,
+    ReferenceChangesMutation,
+    LocationChangesMutation,
+    CatalogChangesMutation,
 ):
     pass
 

@@ -51,6 +51,9 @@ class Product:
     option_values: list[str]
     prices: list[ProductPrice]
     components: list[KitComponent]
+    archived: bool = strawberry.field(
+        description="Retired: kept on past sales, but not listed and not sold anew."
+    )
 
 
 # IN-2
@@ -67,6 +70,14 @@ class ProductFamily:
 class NamedRecord:
     id: strawberry.ID
     name: str
+    archived: bool = strawberry.field(
+        default=False, description="Retired: products keep it, but none can newly take it."
+    )
+
+
+def named_record(row: m.Category | m.Brand) -> NamedRecord:
+    """A category or brand as the API shows it."""
+    return NamedRecord(id=strawberry.ID(str(row.id)), name=row.name, archived=row.archived)
 
 
 async def product_views(session: AsyncSession, rows: Sequence[m.Product]) -> list[Product]:
@@ -118,6 +129,7 @@ async def product_views(session: AsyncSession, rows: Sequence[m.Product]) -> lis
                 )
                 for c in row.components
             ],
+            archived=row.archived,
         )
         for row in rows
     ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products import models as m
 from skuport.domain.inventory.products.families import add_variant, create_family, get_family
+from skuport.domain.inventory.products.retiring import list_brands, list_categories
 from skuport.domain.inventory.products.service import (
     KitLine,
     create_product,
@@ -29,6 +30,7 @@ from skuport.schema.inventory.product_types import (
     ProductFamily,
     ProductType,
     family_view,
+    named_record,
     product_view,
     product_views,
 )
@@ -147,6 +149,9 @@ FamilyResult = Annotated[
 ]
 
 
+_include_archived = strawberry.argument(description="Also list archived records.")
+
+
 @strawberry.type
 class ProductsQuery:
     @strawberry.field(
@@ -163,6 +168,7 @@ class ProductsQuery:
         family_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
+        include_archived: Annotated[bool, _include_archived] = False,
     ) -> Connection[Product]:
         statement = select_products(
             search=search,
@@ -170,6 +176,7 @@ class ProductsQuery:
             category_id=to_int(category_id),
             brand_id=to_int(brand_id),
             family_id=to_int(family_id),
+            include_archived=include_archived,
         ).order_by(None)
         async with reading(info) as session:
             page = await paginate(
@@ -218,18 +225,20 @@ class ProductsQuery:
             return await family_view(session, row)
 
     @strawberry.field(permission_classes=allow(*READERS), description="Categories by name.")
-    async def categories(self, info: Info) -> list[NamedRecord]:
+    async def categories(
+        self, info: Info, include_archived: Annotated[bool, _include_archived] = False
+    ) -> list[NamedRecord]:
         async with reading(info) as session:
-            rows = await session.execute(
-                select(m.Category.id, m.Category.name).order_by(m.Category.name)
-            )
-            return [NamedRecord(id=strawberry.ID(str(i)), name=n) for i, n in rows]
+            rows = await list_categories(session, include_archived=include_archived)
+            return [named_record(row) for row in rows]
 
     @strawberry.field(permission_classes=allow(*READERS), description="Brands by name.")
-    async def brands(self, info: Info) -> list[NamedRecord]:
+    async def brands(
+        self, info: Info, include_archived: Annotated[bool, _include_archived] = False
+    ) -> list[NamedRecord]:
         async with reading(info) as session:
-            rows = await session.execute(select(m.Brand.id, m.Brand.name).order_by(m.Brand.name))
-            return [NamedRecord(id=strawberry.ID(str(i)), name=n) for i, n in rows]
+            rows = await list_brands(session, include_archived=include_archived)
+            return [named_record(row) for row in rows]
 
 
 @strawberry.type

@@ -23,7 +23,7 @@ from skuport.domain.inventory.reference.service import (
     select_customers,
 )
 from skuport.schema.context import Info
-from skuport.schema.errors import DuplicateName, InvalidInput, NotFound
+from skuport.schema.errors import DuplicateName, InvalidInput, NotFound, RecordInUse
 from skuport.schema.inventory.common import (
     Address,
     AddressInput,
@@ -42,16 +42,25 @@ AccountKind = strawberry.enum(m.AccountKind, name="AccountKind")
 # Customers are kept by whoever takes orders and whoever bills them.
 SELLERS = (Role.OPERATIONS, Role.FINANCE)
 
+ARCHIVED = "Retired: kept on past sales and invoices, but offered for nothing new."
+INCLUDE_ARCHIVED = "Also list archived records."
+
 
 @strawberry.type(description="A named price list in one currency.")
 class PriceTier:
     id: strawberry.ID
     name: str
     currency: str
+    archived: bool = strawberry.field(description=ARCHIVED)
 
     @classmethod
     def from_model(cls, row: m.PriceTier) -> PriceTier:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, currency=row.currency)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            currency=row.currency,
+            archived=row.archived,
+        )
 
 
 @strawberry.type(description="A tax rate in percent, inclusive or exclusive of the price.")
@@ -61,6 +70,7 @@ class TaxRule:
     rate: Decimal
     inclusive: bool
     tax_free: bool
+    archived: bool = strawberry.field(description=ARCHIVED)
 
     @classmethod
     def from_model(cls, row: m.TaxRule) -> TaxRule:
@@ -70,6 +80,7 @@ class TaxRule:
             rate=row.rate,
             inclusive=row.inclusive,
             tax_free=row.tax_free,
+            archived=row.archived,
         )
 
 
@@ -79,10 +90,17 @@ class Account:
     code: str
     name: str
     kind: AccountKind  # type: ignore[valid-type]
+    archived: bool = strawberry.field(description=ARCHIVED)
 
     @classmethod
     def from_model(cls, row: m.Account) -> Account:
-        return cls(id=strawberry.ID(str(row.id)), code=row.code, name=row.name, kind=row.kind)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            archived=row.archived,
+        )
 
 
 @strawberry.type(description="Whom we sell to.")
@@ -97,6 +115,7 @@ class Customer:
     price_tier_id: strawberry.ID | None
     tax_rule_id: strawberry.ID | None
     revenue_account_id: strawberry.ID | None
+    archived: bool = strawberry.field(description=ARCHIVED)
 
     @classmethod
     def from_model(cls, row: m.Customer) -> Customer:
@@ -111,6 +130,7 @@ class Customer:
             price_tier_id=to_id(row.price_tier_id),
             tax_rule_id=to_id(row.tax_rule_id),
             revenue_account_id=to_id(row.revenue_account_id),
+            archived=row.archived,
         )
 
 
@@ -123,6 +143,7 @@ class Supplier:
     phone: str
     address: Address
     currency: str
+    archived: bool = strawberry.field(description=ARCHIVED)
 
     @classmethod
     def from_model(cls, row: m.Supplier) -> Supplier:
@@ -134,6 +155,7 @@ class Supplier:
             phone=row.phone,
             address=Address.from_dict(row.address),
             currency=row.currency,
+            archived=row.archived,
         )
 
 
@@ -185,41 +207,63 @@ class SupplierSaved:
     supplier: Supplier
 
 
+# The same results answer creating, editing and archiving a record (RecordInUse: see
+# domain.inventory.reference.changes).
 PriceTierResult = Annotated[
-    PriceTierSaved | InvalidInput | DuplicateName, strawberry.union("PriceTierResult")
+    PriceTierSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("PriceTierResult"),
 ]
 TaxRuleResult = Annotated[
-    TaxRuleSaved | InvalidInput | DuplicateName, strawberry.union("TaxRuleResult")
+    TaxRuleSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("TaxRuleResult"),
 ]
 AccountResult = Annotated[
-    AccountSaved | InvalidInput | DuplicateName, strawberry.union("AccountResult")
+    AccountSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("AccountResult"),
 ]
 CustomerResult = Annotated[
-    CustomerSaved | InvalidInput | DuplicateName | NotFound, strawberry.union("CustomerResult")
+    CustomerSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("CustomerResult"),
 ]
 SupplierResult = Annotated[
-    SupplierSaved | InvalidInput | DuplicateName, strawberry.union("SupplierResult")
+    SupplierSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("SupplierResult"),
 ]
+
+
+_include_archived = strawberry.argument(description=INCLUDE_ARCHIVED)
 
 
 @strawberry.type
 class ReferenceQuery:
     @strawberry.field(permission_classes=allow(*READERS), description="Price tiers by name.")
-    async def price_tiers(self, info: Info) -> list[PriceTier]:
+    async def price_tiers(
+        self, info: Info, include_archived: Annotated[bool, _include_archived] = False
+    ) -> list[PriceTier]:
         async with reading(info) as session:
-            return [PriceTier.from_model(row) for row in await list_price_tiers(session)]
+            rows = await list_price_tiers(session, include_archived=include_archived)
+            return [PriceTier.from_model(row) for row in rows]
 
     @strawberry.field(permission_classes=allow(*READERS), description="Tax rules by name.")
-    async def tax_rules(self, info: Info) -> list[TaxRule]:
+    async def tax_rules(
+        self, info: Info, include_archived: Annotated[bool, _include_archived] = False
+    ) -> list[TaxRule]:
         async with reading(info) as session:
-            return [TaxRule.from_model(row) for row in await list_tax_rules(session)]
+            rows = await list_tax_rules(session, include_archived=include_archived)
+            return [TaxRule.from_model(row) for row in rows]
 
     @strawberry.field(
         permission_classes=allow(*READERS), description="The chart of accounts by code."
     )
-    async def accounts(self, info: Info, kind: AccountKind | None = None) -> list[Account]:  # type: ignore[valid-type]
+    async def accounts(
+        self,
+        info: Info,
+        kind: AccountKind | None = None,  # type: ignore[valid-type]
+        include_archived: Annotated[bool, _include_archived] = False,
+    ) -> list[Account]:
         async with reading(info) as session:
-            return [Account.from_model(row) for row in await list_accounts(session, kind=kind)]
+            rows = await list_accounts(session, kind=kind, include_archived=include_archived)
+            return [Account.from_model(row) for row in rows]
 
     @strawberry.field(
         permission_classes=allow(*READERS),
@@ -231,11 +275,12 @@ class ReferenceQuery:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        include_archived: Annotated[bool, _include_archived] = False,
     ) -> Connection[Customer]:
         async with reading(info) as session:
             return await paginate(
                 session,
-                select_customers(search=search).order_by(None),
+                select_customers(search=search, include_archived=include_archived).order_by(None),
                 key=m.Customer.id,
                 first=first,
                 after=after,
@@ -247,16 +292,24 @@ class ReferenceQuery:
         description="Customers by name as a plain list (for pickers), at most `limit`.",
     )
     async def customer_list(
-        self, info: Info, search: str | None = None, limit: int = 200
+        self,
+        info: Info,
+        search: str | None = None,
+        limit: int = 200,
+        include_archived: Annotated[bool, _include_archived] = False,
     ) -> list[Customer]:
         async with reading(info) as session:
-            statement = select_customers(search=search).limit(max(1, min(limit, 1000)))
+            statement = select_customers(search=search, include_archived=include_archived)
+            statement = statement.limit(max(1, min(limit, 1000)))
             return [Customer.from_model(row) for row in await session.scalars(statement)]
 
     @strawberry.field(permission_classes=allow(*READERS), description="Suppliers by name.")
-    async def suppliers(self, info: Info) -> list[Supplier]:
+    async def suppliers(
+        self, info: Info, include_archived: Annotated[bool, _include_archived] = False
+    ) -> list[Supplier]:
         async with reading(info) as session:
-            return [Supplier.from_model(row) for row in await list_suppliers(session)]
+            rows = await list_suppliers(session, include_archived=include_archived)
+            return [Supplier.from_model(row) for row in rows]
 
 
 @strawberry.type

@@ -22,7 +22,13 @@ from skuport.domain.inventory.stock.service import (
     stock_figures,
 )
 from skuport.schema.context import Info
-from skuport.schema.errors import DuplicateName, InsufficientStock, InvalidInput, NotFound
+from skuport.schema.errors import (
+    DuplicateName,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    RecordInUse,
+)
 from skuport.schema.inventory.common import quantity, reading, refused, to_id, to_int, unit_of_work
 from skuport.schema.permissions import OPERATORS, READERS, allow
 
@@ -33,10 +39,13 @@ MovementKind = strawberry.enum(m.MovementKind, name="MovementKind")
 class Location:
     id: strawberry.ID
     name: str
+    archived: bool = strawberry.field(
+        description="Retired: its ledger stays, but it takes no new stock or sales."
+    )
 
     @classmethod
     def from_model(cls, row: m.Location) -> Location:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name)
+        return cls(id=strawberry.ID(str(row.id)), name=row.name, archived=row.archived)
 
 
 @strawberry.type(description="Stock of a product at a location (location null: all locations).")
@@ -115,7 +124,8 @@ class StockMoved:
 
 
 LocationResult = Annotated[
-    LocationSaved | InvalidInput | DuplicateName, strawberry.union("LocationResult")
+    LocationSaved | InvalidInput | DuplicateName | NotFound | RecordInUse,
+    strawberry.union("LocationResult"),
 ]
 StockResult = Annotated[
     StockMoved | InvalidInput | NotFound | InsufficientStock, strawberry.union("StockResult")
@@ -125,9 +135,16 @@ StockResult = Annotated[
 @strawberry.type
 class StockQuery:
     @strawberry.field(permission_classes=allow(*READERS), description="Locations by name.")
-    async def locations(self, info: Info) -> list[Location]:
+    async def locations(
+        self,
+        info: Info,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Also list archived locations.")
+        ] = False,
+    ) -> list[Location]:
         async with reading(info) as session:
-            return [Location.from_model(row) for row in await list_locations(session)]
+            rows = await list_locations(session, include_archived=include_archived)
+            return [Location.from_model(row) for row in rows]
 
     @strawberry.field(
         permission_classes=allow(*READERS),

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import DomainError, DuplicateName, DuplicateSku, InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
-from skuport.domain.inventory.records import ensure_unique, load, load_optional
+from skuport.domain.inventory.records import ensure_unique, load, load_usable, load_usable_optional
 from skuport.domain.inventory.reference.models import AccountKind, PriceTier, Supplier, TaxRule
 from skuport.domain.inventory.reference.service import load_account
 from skuport.domain.inventory.values import decimal_value, optional_text, required_text
@@ -86,7 +86,7 @@ async def checked_fields(
     """Check every given field; return column values (category and brand still by name)."""
     values = await _checked_identity(session, fields, product=product, taken=taken)
     values.update(_checked_description(fields))
-    values.update(await _checked_references(session, fields))
+    values.update(await _checked_references(session, fields, product=product))
     return values
 
 
@@ -137,25 +137,29 @@ def _checked_description(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def _checked_references(session: AsyncSession, fields: dict[str, Any]) -> dict[str, Any]:
-    """The default tax rule, the revenue account and the supplier exist; drop-ship a flag."""
+async def _checked_references(
+    session: AsyncSession, fields: dict[str, Any], *, product: Product | None
+) -> dict[str, Any]:
+    """The default tax rule, the revenue account and the supplier exist and are not archived
+    (unless the product already has it); drop-ship a flag."""
+
+    def current(key: str) -> int | None:
+        return getattr(product, key) if product is not None else None
+
     values: dict[str, Any] = {}
-    if "default_tax_rule_id" in fields:
-        await load_optional(
-            session, TaxRule, fields["default_tax_rule_id"], field="default_tax_rule_id"
-        )
-        values["default_tax_rule_id"] = fields["default_tax_rule_id"]
+    for key, model in (("default_tax_rule_id", TaxRule), ("supplier_id", Supplier)):
+        if key in fields:
+            await load_usable_optional(session, model, fields[key], field=key, current=current(key))
+            values[key] = fields[key]
     if "revenue_account_id" in fields:
         await load_account(
             session,
             fields["revenue_account_id"],
             kind=AccountKind.REVENUE,
             field="revenue_account_id",
+            current=current("revenue_account_id"),
         )
         values["revenue_account_id"] = fields["revenue_account_id"]
-    if "supplier_id" in fields:
-        await load_optional(session, Supplier, fields["supplier_id"], field="supplier_id")
-        values["supplier_id"] = fields["supplier_id"]
     if "drop_ship" in fields:
         values["drop_ship"] = bool(fields["drop_ship"])
     return values
@@ -177,10 +181,10 @@ def check_consistency(values: dict[str, Any], product: Product | None) -> None:
 async def checked_prices(
     session: AsyncSession, prices: Mapping[int, Decimal]
 ) -> dict[int, Decimal]:
-    """Prices by price tier: each tier exists, no price is negative."""
+    """Prices by price tier: each tier exists and is not archived, no price is negative."""
     checked: dict[int, Decimal] = {}
     for tier_id, price in prices.items():
-        await load(session, PriceTier, tier_id, field=f"prices[{tier_id}]")
+        await load_usable(session, PriceTier, tier_id, field=f"prices[{tier_id}]")
         checked[tier_id] = decimal_value(price, field=f"prices[{tier_id}]", minimum=Decimal(0))
     return checked
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.base import Archivable, Base, CreatedAt
 from skuport.domain.db.types import Money, Quantity
 
 
@@ -29,7 +29,7 @@ class ProductType(enum.StrEnum):
     KIT = "kit"
 
 
-class Category(CreatedAt, Base):
+class Category(Archivable, CreatedAt, Base):
     """A flat product category."""
 
     __tablename__ = "inv_categories"
@@ -38,7 +38,7 @@ class Category(CreatedAt, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
-class Brand(CreatedAt, Base):
+class Brand(Archivable, CreatedAt, Base):
     __tablename__ = "inv_brands"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +68,7 @@ class ProductFamily(CreatedAt, Base):
         return [n for n in (self.option1_name, self.option2_name, self.option3_name) if n]
 
 
-class Product(CreatedAt, Base):
+class Product(Archivable, CreatedAt, Base):
     """A product we sell: stock item, service or kit of stock items."""
 
     __tablename__ = "inv_products"

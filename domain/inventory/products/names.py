@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.inventory.products.models import Brand, Category
-from skuport.domain.inventory.records import load, remember_id, remembered_id
+from skuport.domain.inventory.records import load, refuse_archived, remember_id, remembered_id
 from skuport.domain.inventory.values import required_text
 
 T = TypeVar("T")
 
 
 async def named_ids(
-    session: AsyncSession, model: type[Any], names: Sequence[str]
+    session: AsyncSession, model: type[Any], names: Sequence[str], *, keep: Set[int] = frozenset()
 ) -> dict[str, int]:
-    """Ids of the categories or brands with these names (lower case keys), missing ones created."""
+    """Ids of the categories or brands with these names (lower case keys), missing ones created.
+
+    An archived one is refused (it is offered nowhere new) unless its id is in `keep`: a
+    product keeping the category it already has."""
     wanted: dict[str, str] = {}
     for name in names:
         wanted.setdefault(name.lower(), name)
     if not wanted:
         return {}
-    found = {
-        row.name.lower(): row.id
-        for row in await session.scalars(
-            select(model).where(
-                or_(func.lower(model.name).in_(wanted), model.name.in_(wanted.values()))
-            )
+    rows = await session.scalars(
+        select(model).where(
+            or_(func.lower(model.name).in_(wanted), model.name.in_(wanted.values()))
         )
-    }
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        if row.id not in keep:
+            refuse_archived(row, field=_label_of(model))
+        found[row.name.lower()] = row.id
     missing = [model(name=name) for key, name in wanted.items() if key not in found]
     if missing:
         session.add_all(missing)
@@ -41,13 +46,16 @@ async def named_ids(
 
 
 async def resolve_names(
-    session: AsyncSession, values_list: Sequence[dict[str, Any]]
+    session: AsyncSession, values_list: Sequence[dict[str, Any]], *, product: Any = None
 ) -> list[dict[str, Any]]:
-    """Replace category and brand names by ids, creating what is missing (one query per kind)."""
+    """Replace category and brand names by ids, creating what is missing (one query per kind);
+    archived ones are refused unless `product` (being changed) already has them."""
     resolved = [dict(values) for values in values_list]
     for key, model in (("category", Category), ("brand", Brand)):
         names = [values[key] for values in resolved if values.get(key)]
-        ids = await named_ids(session, model, names) if names else {}
+        held = getattr(product, f"{key}_id", None)
+        keep = frozenset() if held is None else frozenset({held})
+        ids = await named_ids(session, model, names, keep=keep) if names else {}
         for values in resolved:
             if key in values:
                 name = values.pop(key)

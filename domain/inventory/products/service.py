@@ -31,7 +31,7 @@ from skuport.domain.inventory.products.models import (
     ProductType,
 )
 from skuport.domain.inventory.products.names import resolve_names
-from skuport.domain.inventory.records import load
+from skuport.domain.inventory.records import load, load_usable, unarchived
 from skuport.domain.inventory.reference.models import PriceTier
 from skuport.domain.inventory.values import decimal_value
 
@@ -214,7 +214,8 @@ async def update_product(
     product = await load(session, Product, product_id, field="product_id")
     values = await checked_fields(session, fields, product=product)
     check_consistency(values, product)
-    (columns,) = await resolve_names(session, [values])
+    # The product may keep an archived category or brand it already has.
+    (columns,) = await resolve_names(session, [values], product=product)
     for key, value in columns.items():
         setattr(product, key, value)
     await session.flush()
@@ -226,7 +227,7 @@ async def set_product_price(
 ) -> ProductPrice:
     """Set the product's price in one price tier."""
     product = await load(session, Product, product_id, field="product_id")
-    await load(session, PriceTier, price_tier_id, field="price_tier_id")
+    await load_usable(session, PriceTier, price_tier_id, field="price_tier_id")
     price = decimal_value(price, field="price", minimum=Decimal(0))
     for existing in product.prices:
         if existing.price_tier_id == price_tier_id:
@@ -275,9 +276,12 @@ def select_products(
     category_id: int | None = None,
     brand_id: int | None = None,
     family_id: int | None = None,
+    include_archived: bool = False,
 ) -> Select[tuple[Product]]:
-    """A query of products matching the filters, ordered by SKU, for paging by the caller."""
+    """A query of products matching the filters, ordered by SKU, for paging by the caller;
+    archived products only with `include_archived`."""
     statement = select(Product).order_by(Product.sku, Product.id)
+    statement = unarchived(statement, Product, include_archived=include_archived)
     if search:
         pattern = f"%{search.strip().lower()}%"
         statement = statement.where(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.base import Archivable, Base, CreatedAt
 from skuport.domain.db.types import Quantity
 
 
@@ -20,7 +20,7 @@ class AccountKind(enum.StrEnum):
     EXPENSE = "expense"
 
 
-class PriceTier(CreatedAt, Base):
+class PriceTier(Archivable, CreatedAt, Base):
     """A named price list in one currency (e.g. one per Amazon marketplace)."""
 
     __tablename__ = "inv_price_tiers"
@@ -30,7 +30,7 @@ class PriceTier(CreatedAt, Base):
     currency: Mapped[str] = mapped_column(String(3))
 
 
-class TaxRule(CreatedAt, Base):
+class TaxRule(Archivable, CreatedAt, Base):
     """A tax rate, applied inclusive or exclusive of the price; tax-free rules have rate 0."""
 
     __tablename__ = "inv_tax_rules"
@@ -43,7 +43,7 @@ class TaxRule(CreatedAt, Base):
     tax_free: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Account(CreatedAt, Base):
+class Account(Archivable, CreatedAt, Base):
     """An account of the chart of accounts, by code."""
 
     __tablename__ = "inv_accounts"
@@ -54,7 +54,7 @@ class Account(CreatedAt, Base):
     kind: Mapped[AccountKind] = mapped_column(Enum(AccountKind, native_enum=False, length=20))
 
 
-class Customer(CreatedAt, Base):
+class Customer(Archivable, CreatedAt, Base):
     """Whom we sell to; addresses are kept as {line1, line2, city, region, postcode, country}."""
 
     __tablename__ = "inv_customers"
@@ -75,7 +75,7 @@ class Customer(CreatedAt, Base):
     )
 
 
-class Supplier(CreatedAt, Base):
+class Supplier(Archivable, CreatedAt, Base):
     """Whom we buy from; drop-ship purchase orders go to the product's supplier."""
 
     __tablename__ = "inv_suppliers"

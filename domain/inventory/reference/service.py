@@ -1,4 +1,6 @@
-"""Create reference data (IN-4): price tiers, tax rules, accounts, customers, suppliers."""
+"""Create reference data (IN-4): price tiers, tax rules, accounts, customers, suppliers.
+
+The checks of each field live here once: `changes` (edit and archive) calls the same ones."""
 
 from __future__ import annotations
 
@@ -10,7 +12,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import InvalidValue
-from skuport.domain.inventory.records import ensure_unique, load, load_optional
+from skuport.domain.inventory.records import (
+    ensure_unique,
+    load,
+    load_usable_optional,
+    unarchived,
+)
 from skuport.domain.inventory.reference.models import (
     Account,
     AccountKind,
@@ -48,11 +55,50 @@ def _currency(value: str, *, field: str) -> str:
     return code
 
 
+def checked_currency(value: str, *, field: str = "currency") -> str:
+    """A 3-letter ISO 4217 currency code, in capitals."""
+    return _currency(value, field=field)
+
+
+async def checked_name(
+    session: AsyncSession,
+    model: type[Any],
+    value: str,
+    *,
+    column: str = "name",
+    max_length: int = 200,
+    exclude_id: int | None = None,
+) -> str:
+    """A record's name (or code): given, not too long, and no other record's of its kind."""
+    value = required_text(value, field=column, max_length=max_length)
+    await ensure_unique(session, model, column, value, field=column, exclude_id=exclude_id)
+    return value
+
+
+def checked_rate(rate: Decimal, *, tax_free: bool) -> Decimal:
+    """A tax rate in percent, 0 to 100; a tax-free rule has rate 0."""
+    rate = decimal_value(rate, field="rate", minimum=Decimal(0))
+    if rate > 100:
+        raise InvalidValue("rate", f"a tax rate is a percentage of at most 100, got {rate}")
+    if tax_free and rate != 0:
+        raise InvalidValue("rate", "a tax-free rule has rate 0")
+    return rate
+
+
+def checked_contact(*, contact_name: str, email: str, phone: str) -> dict[str, str]:
+    """A customer's or supplier's contact details (each may be empty)."""
+    return {
+        "contact_name": optional_text(contact_name, field="contact_name"),
+        "email": optional_text(email, field="email"),
+        "phone": optional_text(phone, field="phone", max_length=50),
+    }
+
+
 async def create_price_tier(session: AsyncSession, *, name: str, currency: str) -> PriceTier:
     """Create a price tier in `currency`."""
-    name = required_text(name, field="name", max_length=100)
-    tier = PriceTier(name=name, currency=_currency(currency, field="currency"))
-    await ensure_unique(session, PriceTier, "name", name, field="name")
+    currency = _currency(currency, field="currency")
+    name = await checked_name(session, PriceTier, name, max_length=100)
+    tier = PriceTier(name=name, currency=currency)
     session.add(tier)
     await session.flush()
     return tier
@@ -68,12 +114,8 @@ async def create_tax_rule(
 ) -> TaxRule:
     """Create a tax rule: `rate` in percent; a tax-free rule must have rate 0."""
     name = required_text(name, field="name", max_length=100)
-    rate = decimal_value(rate, field="rate", minimum=Decimal(0))
-    if rate > 100:
-        raise InvalidValue("rate", f"a tax rate is a percentage of at most 100, got {rate}")
-    if tax_free and rate != 0:
-        raise InvalidValue("rate", "a tax-free rule has rate 0")
-    await ensure_unique(session, TaxRule, "name", name, field="name")
+    rate = checked_rate(rate, tax_free=tax_free)
+    name = await checked_name(session, TaxRule, name, max_length=100)
     rule = TaxRule(name=name, rate=rate, inclusive=inclusive, tax_free=tax_free)
     session.add(rule)
     await session.flush()
@@ -86,7 +128,7 @@ async def create_account(
     """Add an account to the chart of accounts."""
     code = required_text(code, field="code", max_length=20)
     name = required_text(name, field="name", max_length=100)
-    await ensure_unique(session, Account, "code", code, field="code")
+    code = await checked_name(session, Account, code, column="code", max_length=20)
     account = Account(code=code, name=name, kind=AccountKind(kind))
     session.add(account)
     await session.flush()
@@ -94,10 +136,16 @@ async def create_account(
 
 
 async def load_account(
-    session: AsyncSession, account_id: int | None, *, kind: AccountKind, field: str
+    session: AsyncSession,
+    account_id: int | None,
+    *,
+    kind: AccountKind,
+    field: str,
+    current: int | None = None,
 ) -> Account | None:
-    """The account with `account_id`, refused unless it is of `kind`; None when not given."""
-    account = await load_optional(session, Account, account_id, field=field)
+    """The account with `account_id`, refused unless it is of `kind` and (unless the field
+    already holds it, `current`) not archived; None when not given."""
+    account = await load_usable_optional(session, Account, account_id, field=field, current=current)
     if account is not None and account.kind != kind:
         raise InvalidValue(field, f"account {account.code} is a {account.kind} account, not {kind}")
     return account
@@ -117,18 +165,16 @@ async def create_customer(
     revenue_account_id: int | None = None,
 ) -> Customer:
     """Create a customer with contact details, addresses and sales defaults."""
-    name = required_text(name, field="name")
-    await ensure_unique(session, Customer, "name", name, field="name")
-    await load_optional(session, PriceTier, price_tier_id, field="price_tier_id")
-    await load_optional(session, TaxRule, tax_rule_id, field="tax_rule_id")
-    await load_account(
-        session, revenue_account_id, kind=AccountKind.REVENUE, field="revenue_account_id"
-    )
+    name = await checked_name(session, Customer, name)
+    defaults = {
+        "price_tier_id": price_tier_id,
+        "tax_rule_id": tax_rule_id,
+        "revenue_account_id": revenue_account_id,
+    }
+    await check_customer_defaults(session, defaults, customer=None)
     customer = Customer(
         name=name,
-        contact_name=optional_text(contact_name, field="contact_name"),
-        email=optional_text(email, field="email"),
-        phone=optional_text(phone, field="phone", max_length=50),
+        **checked_contact(contact_name=contact_name, email=email, phone=phone),
         billing_address=(billing_address or Address()).as_dict(),
         shipping_address=(shipping_address or Address()).as_dict(),
         price_tier_id=price_tier_id,
@@ -138,6 +184,41 @@ async def create_customer(
     session.add(customer)
     await session.flush()
     return customer
+
+
+async def check_customer_defaults(
+    session: AsyncSession, defaults: dict[str, int | None], *, customer: Customer | None
+) -> None:
+    """A customer's sales defaults that are given exist, are usable (not archived, unless the
+    customer already has it) and the revenue account is one."""
+
+    def current(key: str) -> int | None:
+        return getattr(customer, key) if customer is not None else None
+
+    if "price_tier_id" in defaults:
+        await load_usable_optional(
+            session,
+            PriceTier,
+            defaults["price_tier_id"],
+            field="price_tier_id",
+            current=current("price_tier_id"),
+        )
+    if "tax_rule_id" in defaults:
+        await load_usable_optional(
+            session,
+            TaxRule,
+            defaults["tax_rule_id"],
+            field="tax_rule_id",
+            current=current("tax_rule_id"),
+        )
+    if "revenue_account_id" in defaults:
+        await load_account(
+            session,
+            defaults["revenue_account_id"],
+            kind=AccountKind.REVENUE,
+            field="revenue_account_id",
+            current=current("revenue_account_id"),
+        )
 
 
 async def find_customer(session: AsyncSession, *, name: str) -> Customer | None:
@@ -158,13 +239,10 @@ async def create_supplier(
     currency: str = "",
 ) -> Supplier:
     """Create a supplier."""
-    name = required_text(name, field="name")
-    await ensure_unique(session, Supplier, "name", name, field="name")
+    name = await checked_name(session, Supplier, name)
     supplier = Supplier(
         name=name,
-        contact_name=optional_text(contact_name, field="contact_name"),
-        email=optional_text(email, field="email"),
-        phone=optional_text(phone, field="phone", max_length=50),
+        **checked_contact(contact_name=contact_name, email=email, phone=phone),
         address=(address or Address()).as_dict(),
         currency=_currency(currency, field="currency") if currency else "",
     )
@@ -178,32 +256,49 @@ async def get_tax_rule(session: AsyncSession, *, tax_rule_id: int) -> TaxRule:
     return await load(session, TaxRule, tax_rule_id, field="tax_rule_id")
 
 
-async def list_price_tiers(session: AsyncSession) -> list[PriceTier]:
-    """Every price tier, by name."""
-    return list(await session.scalars(select(PriceTier).order_by(PriceTier.name)))
-
-
-async def list_tax_rules(session: AsyncSession) -> list[TaxRule]:
-    """Every tax rule, by name."""
-    return list(await session.scalars(select(TaxRule).order_by(TaxRule.name)))
-
-
-async def list_accounts(session: AsyncSession, *, kind: AccountKind | None = None) -> list[Account]:
-    """The chart of accounts by code, optionally only one kind."""
-    statement = select(Account).order_by(Account.code)
-    if kind is not None:
-        statement = statement.where(Account.kind == AccountKind(kind))
+async def list_price_tiers(
+    session: AsyncSession, *, include_archived: bool = False
+) -> list[PriceTier]:
+    """The price tiers in use (every one with `include_archived`), by name."""
+    statement = select(PriceTier).order_by(PriceTier.name)
+    statement = unarchived(statement, PriceTier, include_archived=include_archived)
     return list(await session.scalars(statement))
 
 
-async def list_suppliers(session: AsyncSession) -> list[Supplier]:
-    """Every supplier, by name."""
-    return list(await session.scalars(select(Supplier).order_by(Supplier.name)))
+async def list_tax_rules(session: AsyncSession, *, include_archived: bool = False) -> list[TaxRule]:
+    """The tax rules in use (every one with `include_archived`), by name."""
+    statement = select(TaxRule).order_by(TaxRule.name)
+    statement = unarchived(statement, TaxRule, include_archived=include_archived)
+    return list(await session.scalars(statement))
 
 
-def select_customers(*, search: str | None = None) -> Select[tuple[Customer]]:
-    """A query of customers by name, optionally matching `search`, for paging by the caller."""
+async def list_accounts(
+    session: AsyncSession, *, kind: AccountKind | None = None, include_archived: bool = False
+) -> list[Account]:
+    """The chart of accounts in use (all with `include_archived`) by code, optionally one kind."""
+    statement = select(Account).order_by(Account.code)
+    if kind is not None:
+        statement = statement.where(Account.kind == AccountKind(kind))
+    statement = unarchived(statement, Account, include_archived=include_archived)
+    return list(await session.scalars(statement))
+
+
+async def list_suppliers(
+    session: AsyncSession, *, include_archived: bool = False
+) -> list[Supplier]:
+    """The suppliers in use (every one with `include_archived`), by name."""
+    statement = select(Supplier).order_by(Supplier.name)
+    statement = unarchived(statement, Supplier, include_archived=include_archived)
+    return list(await session.scalars(statement))
+
+
+def select_customers(
+    *, search: str | None = None, include_archived: bool = False
+) -> Select[tuple[Customer]]:
+    """A query of customers by name, optionally matching `search`, for paging by the caller;
+    archived customers only with `include_archived`."""
     statement = select(Customer).order_by(Customer.name, Customer.id)
+    statement = unarchived(statement, Customer, include_archived=include_archived)
     if search:
         pattern = f"%{search.strip().lower()}%"
         statement = statement.where(

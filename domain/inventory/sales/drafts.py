@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.products.models import Product
-from skuport.domain.inventory.records import load
+from skuport.domain.inventory.records import load, refuse_archived
 from skuport.domain.inventory.reference.models import Customer, PriceTier, TaxRule
 from skuport.domain.inventory.sales.lines import ChargeLine, ProductLine, SaleLineInput, ServiceLine
 from skuport.domain.inventory.sales.models import ChargeKind, LineKind
@@ -71,13 +71,14 @@ async def _rule(
         raise InvalidValue(field, "no tax rule given, and no default applies")
     if rule_id not in ctx.rules:
         ctx.rules[rule_id] = await load(session, TaxRule, rule_id, field=field)
-    return ctx.rules[rule_id]
+    # Lines are only ever priced for new sales: an archived rule is offered nowhere new.
+    return refuse_archived(ctx.rules[rule_id], field=field)
 
 
 async def _product(session: AsyncSession, ctx: LineContext, product_id: int, field: str) -> Product:
     if product_id not in ctx.products:
         ctx.products[product_id] = await load(session, Product, product_id, field=field)
-    return ctx.products[product_id]
+    return refuse_archived(ctx.products[product_id], field=field)
 
 
 def _given_tax(value: Decimal | None, *, field: str, negative: bool) -> Decimal | None:

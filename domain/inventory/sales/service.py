@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from skuport.domain.errors import InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
 from skuport.domain.inventory.purchasing.service import order_drop_ship_lines
-from skuport.domain.inventory.records import load, load_optional, remember_locked
+from skuport.domain.inventory.records import (
+    load,
+    load_usable,
+    load_usable_optional,
+    remember_locked,
+)
 from skuport.domain.inventory.reference.models import AccountKind, Customer, PriceTier, TaxRule
 from skuport.domain.inventory.reference.service import Address, load_account
 from skuport.domain.inventory.sales.drafts import LineContext, LineDraft, build_line, load_products
@@ -60,9 +65,10 @@ async def _sale_header(
     revenue_account_id: int | None,
 ) -> tuple[Customer, PriceTier | None, str]:
     """The sale's customer, price tier and currency, each checked."""
-    customer = await load(session, Customer, customer_id, field="customer_id")
-    await load(session, Location, location_id, field="location_id")
-    tier = await load_optional(
+    # A new sale: archived customers, locations and price tiers are offered nowhere new.
+    customer = await load_usable(session, Customer, customer_id, field="customer_id")
+    await load_usable(session, Location, location_id, field="location_id")
+    tier = await load_usable_optional(
         session, PriceTier, price_tier_id or customer.price_tier_id, field="price_tier_id"
     )
     await load_account(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skuport.domain.db.base import Base, CreatedAt
+from skuport.domain.db.base import Archivable, Base, CreatedAt
 from skuport.domain.db.types import Quantity
 
 
@@ -23,7 +23,7 @@ class MovementKind(enum.StrEnum):
     RESTOCK = "restock"
 
 
-class Location(CreatedAt, Base):
+class Location(Archivable, CreatedAt, Base):
     """A place that holds stock: a warehouse, a shop, an Amazon FBA network."""
 
     __tablename__ = "inv_locations"

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import InsufficientStock, InvalidValue
 from skuport.domain.inventory.products.models import Product, ProductType
-from skuport.domain.inventory.records import ensure_unique, load
+from skuport.domain.inventory.records import load, load_usable, unarchived
+from skuport.domain.inventory.reference.service import checked_name
 from skuport.domain.inventory.stock.ledger import (
     StockFigure,
     figures_for,
@@ -23,17 +24,19 @@ from skuport.domain.inventory.values import decimal_value, required_text
 
 async def create_location(session: AsyncSession, *, name: str) -> Location:
     """Create a stock location."""
-    name = required_text(name, field="name")
-    await ensure_unique(session, Location, "name", name, field="name")
-    location = Location(name=name)
+    location = Location(name=await checked_name(session, Location, name))
     session.add(location)
     await session.flush()
     return location
 
 
-async def list_locations(session: AsyncSession) -> list[Location]:
-    """Every location, by name."""
-    return list(await session.scalars(select(Location).order_by(Location.name)))
+async def list_locations(
+    session: AsyncSession, *, include_archived: bool = False
+) -> list[Location]:
+    """The locations in use (every one with `include_archived`), by name."""
+    statement = select(Location).order_by(Location.name)
+    statement = unarchived(statement, Location, include_archived=include_archived)
+    return list(await session.scalars(statement))
 
 
 async def _stock_product(session: AsyncSession, product_id: int) -> Product:
@@ -54,7 +57,7 @@ async def receive_stock(
     """Stock arrives at a location."""
     quantity = decimal_value(quantity, field="quantity", positive=True)
     await _stock_product(session, product_id)
-    await load(session, Location, location_id, field="location_id")
+    await load_usable(session, Location, location_id, field="location_id")
     movement = record_movement(
         session,
         kind=MovementKind.RECEIPT,
@@ -81,7 +84,7 @@ async def adjust_stock(
         raise InvalidValue("change", "an adjustment must change the quantity")
     reason = required_text(reason, field="reason", max_length=400)
     await _stock_product(session, product_id)
-    await load(session, Location, location_id, field="location_id")
+    await load_usable(session, Location, location_id, field="location_id")
     await lock_products(session, [product_id])
     figure = (await figures_for(session, [(product_id, location_id)]))[(product_id, location_id)]
     if figure.on_hand + change < figure.picked:
@@ -114,7 +117,7 @@ async def count_stock(
     """Stock-take: set on hand to the counted quantity; None when the count matches."""
     counted = decimal_value(counted, field="counted", minimum=Decimal(0))
     await _stock_product(session, product_id)
-    await load(session, Location, location_id, field="location_id")
+    await load_usable(session, Location, location_id, field="location_id")
     await lock_products(session, [product_id])
     figure = (await figures_for(session, [(product_id, location_id)]))[(product_id, location_id)]
     if counted == figure.on_hand:
