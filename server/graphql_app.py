@@ -57,6 +57,9 @@ class SkuportGraphQL(GraphQL[Context, None]):
             schema,
             graphql_ide="graphiql" if graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            # Spreadsheet imports upload files: GraphQL multipart requests (the `Upload` scalar).
+            # Only bearer-token requests reach a mutation, so a browser form cannot forge one.
+            multipart_uploads_enabled=True,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

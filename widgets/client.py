@@ -7,6 +7,7 @@ gql's websockets transport on an event loop of their own, in a worker thread (wi
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from gql import Client, GraphQLRequest
+from gql import Client, FileVar, GraphQLRequest
 from gql.transport.exceptions import (
     TransportConnectionFailed,
     TransportQueryError,
@@ -105,9 +106,27 @@ class SkuportClient:
 
     def execute(self, query: str, **variables: Any) -> dict[str, Any]:
         """Run `query` with `variables`; raises a SkuportError subclass on any failure."""
-        request = GraphQLRequest(query, variable_values=variables or None)
+        return self._run(GraphQLRequest(query, variable_values=variables or None))
+
+    def execute_with_file(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        file_variable: str,
+        file_name: str,
+        content: bytes,
+    ) -> dict[str, Any]:
+        """Run `query` with `content` uploaded as the variable `file_variable` (an `Upload`),
+        as a GraphQL multipart request; raises a SkuportError subclass on any failure."""
+        values = dict(variables or {})
+        values[file_variable] = FileVar(
+            io.BytesIO(content), filename=file_name, content_type=_content_type(file_name)
+        )
+        return self._run(GraphQLRequest(query, variable_values=values), upload_files=True)
+
+    def _run(self, request: GraphQLRequest, *, upload_files: bool = False) -> dict[str, Any]:
         try:
-            return self._client.execute(request)
+            return self._client.execute(request, upload_files=upload_files)
         except TransportQueryError as exc:
             raise _query_error(exc.errors or [{"message": str(exc)}]) from None
         except (TransportConnectionFailed, httpx.TransportError, ConnectionError) as exc:
@@ -143,6 +162,14 @@ class SkuportClient:
             raise InvalidQuery(f"the query does not match the server's schema: {exc}") from None
         except (OSError, TransportConnectionFailed, TransportServerError) as exc:
             raise ServerUnreachable(f"live updates unavailable at {self.ws_url}: {exc}") from None
+
+
+def _content_type(file_name: str) -> str:
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if file_name.lower().endswith(".csv"):
+        return "text/csv"
+    return "application/octet-stream"
 
 
 def websocket_url(url: str) -> str:

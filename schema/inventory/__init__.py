@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 
 from skuport.schema.inventory.catalog_changes import CatalogChangesMutation
+from skuport.schema.inventory.imports import ImportsMutation, ImportsQuery
 from skuport.schema.inventory.invoices import InvoicesMutation, InvoicesQuery
 from skuport.schema.inventory.location_changes import LocationChangesMutation
 from skuport.schema.inventory.products import ProductsMutation, ProductsQuery
@@ -21,7 +22,9 @@ from skuport.schema.inventory.stock import StockMutation, StockQuery
 
 
 @strawberry.type
-class InventoryQuery(ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, InvoicesQuery):
+class InventoryQuery(
+    ProductsQuery, ReferenceQuery, StockQuery, SalesQuery, InvoicesQuery, ImportsQuery
+):
     pass
 
 
@@ -35,6 +38,7 @@ class InventoryMutation(
     ReferenceChangesMutation,
     LocationChangesMutation,
     CatalogChangesMutation,
+    ImportsMutation,
 ):
     pass
 

@@ -61,3 +61,24 @@ def test_the_connection_is_found_from_the_environment_or_the_demo_file(tmp_path,
     monkeypatch.setenv("SKUPORT_URL", "http://elsewhere/graphql")
     monkeypatch.setenv("SKUPORT_TOKEN", "skp_env")
     assert find_connection(tmp_path).token == "skp_env"
+
+
+def test_a_file_is_uploaded_as_a_multipart_request(live_server, tokens):
+    """Issue 18: the runbooks upload a spreadsheet; the server reads it as the `file` variable."""
+    client = SkuportClient(live_server.graphql_url, tokens["operations"])
+    content = b"sku;name;category\nUP-1;Uploaded mug;Kitchen\n"
+    result = client.execute_with_file(
+        "mutation($file: Upload, $dryRun: Boolean!) { importProducts(file: $file, dryRun: $dryRun)"
+        " { __typename ... on ImportChecked { created message } } }",
+        {"dryRun": False},
+        "file",
+        "mugs.csv",
+        content,
+    )
+    assert result["importProducts"] == {
+        "__typename": "ImportChecked",
+        "created": 1,
+        "message": "Imported 1 product from mugs.csv.",
+    }
+    found = client.execute('{ products(search: "UP-1") { nodes { sku category } } }')
+    assert found["products"]["nodes"] == [{"sku": "UP-1", "category": "Kitchen"}]
