@@ -47,6 +47,7 @@ class Kind:
     update: str
     archive: str
     payload: str = ""  # the record's field in the XSaved result, "" when not asked for
+    saved: str = ""  # the XSaved type when not named after `type_name`
     input_type: str = ""  # add takes `input: <input_type>!` instead of one argument a field
     update_input_type: str = ""
     update_required: tuple[str, ...] = ()  # arguments an update must always send
@@ -139,12 +140,14 @@ KINDS: tuple[Kind, ...] = (
         (Field("name", "Name", required=True),),
         ("name",),
         "createCategory", "updateCategory", "archiveCategory", update_required=("name",),
+        payload="category", saved="CategorySaved",
     ),
     Kind(
         "brands", "Brands", "brand", "NamedRecord",
         (Field("name", "Name", required=True),),
         ("name",),
         "createBrand", "updateBrand", "archiveBrand", update_required=("name",),
+        payload="brand", saved="BrandSaved",
     ),
     Kind(
         "products", "Products", "product", "Product",
@@ -216,7 +219,7 @@ def read_records(
 def _success(kind: Kind) -> str:
     if not kind.payload:
         return ""
-    saved = f"{kind.type_name}Saved"
+    saved = kind.saved or f"{kind.type_name}Saved"
     return f" ... on {saved} {{ record: {kind.payload} {{ id }} }}"
 
 
