@@ -88,7 +88,7 @@ async def update_tax_rule(
                 "tax it gave; create a new tax rule with the new rate and pick that instead",
             )
         if rule.tax_free and not wanted["tax_free"]:
-            await refuse_if_stores_use(session, rule, field="tax_free", action="make taxable")
+            await refuse_if_stores_use(session, rule, field="tax_free", action="make it taxable")
     rule.rate, rule.inclusive, rule.tax_free = new_rate, wanted["inclusive"], wanted["tax_free"]
     await session.flush()
     return rule
@@ -116,7 +116,7 @@ async def update_price_tier(
                     f"create a new price tier in {code} instead",
                 )
             await refuse_if_stores_use(
-                session, tier, field="currency", action="change the currency of"
+                session, tier, field="currency", action="change its currency"
             )
             tier.currency = code
     await session.flush()
@@ -283,7 +283,7 @@ async def archive_supplier(
 async def _archive(session: AsyncSession, record: R, archived: bool, *, field: str) -> R:
     """Archive `record` unless a store's settings point at it; restoring is always allowed."""
     if archived and record.archived_at is None:
-        await refuse_if_stores_use(session, record, field=field, action="archive")
+        await refuse_if_stores_use(session, record, field=field, action="archive it")
     set_archived(session, record, archived)
     await session.flush()
     return record

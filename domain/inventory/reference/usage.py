@@ -66,7 +66,7 @@ async def refuse_if_stores_use(
         raise RecordInUse(
             field,
             f"{describe(record)} is in the settings of store {', '.join(stores)}; "
-            f"choose another there before you {action} it",
+            f"choose another there before you {action}",
         )
 
 

@@ -38,7 +38,7 @@ async def archive_location(
     location = await load(session, Location, location_id, field="location_id", lock=True)
     if archived and location.archived_at is None:
         await _refuse_unless_empty(session, location)
-        await refuse_if_stores_use(session, location, field="location_id", action="archive")
+        await refuse_if_stores_use(session, location, field="location_id", action="archive it")
     set_archived(session, location, archived)
     await session.flush()
     return location
