@@ -15,10 +15,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import amazon_ingest, catalog, operation_log, orders, sales, stock_push
+from benchmarks import amazon_ingest, catalog, imports, operation_log, orders, sales, stock_push
 from skuport.server.runtime import tune_garbage_collector
 
-BENCHMARKS = [operation_log, sales, catalog, amazon_ingest, stock_push, orders]
+BENCHMARKS = [operation_log, sales, catalog, amazon_ingest, stock_push, orders, imports]
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 MARKER = re.compile(r"^<!-- (benchmarks\.\w+) -->$", re.MULTILINE)
 

@@ -20,6 +20,7 @@ SMALL = {
     "SKUPORT_BENCH_SALES": "200",
     "SKUPORT_BENCH_FAMILIES": "20",
     "SKUPORT_BENCH_PUSH_SKUS": "200",
+    "SKUPORT_BENCH_IMPORT_ROWS": "200",
 }
 
 
@@ -32,6 +33,7 @@ SMALL = {
         ("amazon_ingest", "orders"),
         ("stock_push", "feed"),
         ("orders", "SQL statements/order"),
+        ("imports", "products/s"),
     ],
 )
 def test_each_benchmark_runs_and_reports_its_figures(section: str, reports: str) -> None:

@@ -9,11 +9,11 @@ for the first time are created. Any problem anywhere and nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from skuport.domain.errors import DomainError
@@ -27,7 +27,7 @@ from skuport.domain.inventory.imports.cells import (
 )
 from skuport.domain.inventory.imports.sheets import ImportProblems, Problem, Sheet, header_key
 from skuport.domain.inventory.products.checks import Taken
-from skuport.domain.inventory.products.models import ProductType
+from skuport.domain.inventory.products.models import ProductPrice, ProductType
 from skuport.domain.inventory.products.service import NewProduct, create_products
 from skuport.domain.inventory.reference.models import PriceTier, TaxRule
 from skuport.domain.inventory.values import optional_text, required_text
@@ -136,16 +136,35 @@ async def _create(
     problems: list[Problem] = []
     try:
         async with session.begin_nested():
-            results = await create_products(session, [draft for _, draft in drafts])
+            # Prices go in afterwards, all in one statement (the ORM would insert them one by
+            # one on SQLite). They were checked as create_products checks them: each cell by
+            # `decimal_value` (at least 0), each tier read by its column in this transaction.
+            prices = [dict(draft.prices) for _, draft in drafts]
+            results = await create_products(
+                session, [replace(draft, prices={}) for _, draft in drafts]
+            )
             for (row, _), result in zip(drafts, results, strict=True):
                 if isinstance(result, DomainError):
                     problems.append(_problem_of(sheet, row, result, lookups))
             if problems:
                 raise ImportProblems(problems)
+            await _insert_prices(session, results, prices)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+
+
+async def _insert_prices(
+    session: AsyncSession, products: list[Any], prices: list[dict[int, Decimal]]
+) -> None:
+    rows = [
+        {"product_id": product.id, "price_tier_id": tier_id, "price": price}
+        for product, product_prices in zip(products, prices, strict=True)
+        for tier_id, price in product_prices.items()
+    ]
+    if rows:
+        await session.execute(insert(ProductPrice), rows)
 
 
 def _problem_of(sheet: Sheet, row: int, error: DomainError, lookups: _Lookups) -> Problem:

@@ -100,7 +100,13 @@ def read_sheet(content: bytes, file_name: str) -> Sheet:
 def _check_row_count(sheet: Sheet) -> None:
     if not sheet.rows and not sheet.problems:
         raise ImportProblems([Problem(0, FILE, "the file has no rows below the header")])
-    if len(sheet.rows) > MAX_ROWS:
+    _check_not_too_long(len(sheet.rows))
+
+
+def _check_not_too_long(rows: int) -> None:
+    """Refuse a sheet of more than MAX_ROWS rows (checked as it is read: a small file may
+    unpack into a huge sheet)."""
+    if rows > MAX_ROWS:
         raise ImportProblems(
             [Problem(0, FILE, f"the file has more than {MAX_ROWS:,} rows: split it")]
         )
@@ -167,6 +173,7 @@ def _add_row(sheet: Sheet, number: int, columns: list[str], cells: list[Any]) ->
             continue
         values.setdefault(key, cell)
     sheet.rows.append((number, values))
+    _check_not_too_long(len(sheet.rows))
 
 
 def _read_xlsx(content: bytes, file_name: str) -> Sheet:
