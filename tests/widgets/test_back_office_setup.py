@@ -153,3 +153,16 @@ def test_a_readonly_user_cannot_create_inline(live_server, tokens, admin, store_
     new.inputs["rate"].value = "20"
     new.create_button.click()
     assert "readonly token may not" in new.error
+
+
+def test_the_setup_widgets_read_without_requirement_ids(admin, store_id):
+    """Issue 18's widgets in the seller's words: every tab, the checklist, the imports."""
+    from skuport.widgets import ImportsWidget
+    from tests.widgets.test_widget_text import ids_shown, texts
+
+    office = BackOfficeWidget(admin)
+    widgets = [office, SetupChecklist(admin, office, store_id=store_id), ImportsWidget(admin),
+               StoreSettingsWidget(admin, store_id=store_id)]  # fmt: skip
+    shown = " ".join(text for _where, text in texts(widgets[1]))
+    assert "Tax mapping complete" in shown and "Open Tax rules" in shown
+    assert {type(w).__name__: ids_shown(w) for w in widgets if ids_shown(w)} == {}
