@@ -66,19 +66,18 @@ async def update_tax_rule(
 ) -> TaxRule:
     """Rename a tax rule, or change how it taxes while no sale line uses it yet."""
     rule = await load(session, TaxRule, tax_rule_id, field="tax_rule_id", lock=True)
+    values: dict[str, object] = {}
     if name is not None:
-        rule.name = await checked_name(session, TaxRule, name, max_length=100, exclude_id=rule.id)
+        values["name"] = await checked_name(
+            session, TaxRule, name, max_length=100, exclude_id=rule.id
+        )
     wanted = {
         "rate": rule.rate if rate is None else rate,
         "inclusive": rule.inclusive if inclusive is None else inclusive,
         "tax_free": rule.tax_free if tax_free is None else tax_free,
     }
-    new_rate = checked_rate(wanted["rate"], tax_free=wanted["tax_free"])
-    changed = [
-        key
-        for key, value in (("rate", new_rate), *list(wanted.items())[1:])
-        if value != getattr(rule, key)
-    ]
+    wanted["rate"] = checked_rate(wanted["rate"], tax_free=bool(wanted["tax_free"]))
+    changed = [key for key, value in wanted.items() if value != getattr(rule, key)]
     if changed:
         used = await uses(session, rule.id, [("sale line", SaleLine.tax_rule_id)])
         if used:
@@ -89,9 +88,7 @@ async def update_tax_rule(
             )
         if rule.tax_free and not wanted["tax_free"]:
             await refuse_if_stores_use(session, rule, field="tax_free", action="make it taxable")
-    rule.rate, rule.inclusive, rule.tax_free = new_rate, wanted["inclusive"], wanted["tax_free"]
-    await session.flush()
-    return rule
+    return await _apply(session, rule, {**values, **wanted})
 
 
 async def update_price_tier(
@@ -103,8 +100,11 @@ async def update_price_tier(
 ) -> PriceTier:
     """Rename a price tier, or change its currency while no price or store uses it."""
     tier = await load(session, PriceTier, price_tier_id, field="price_tier_id", lock=True)
+    values: dict[str, object] = {}
     if name is not None:
-        tier.name = await checked_name(session, PriceTier, name, max_length=100, exclude_id=tier.id)
+        values["name"] = await checked_name(
+            session, PriceTier, name, max_length=100, exclude_id=tier.id
+        )
     if currency is not None:
         code = checked_currency(currency)
         if code != tier.currency:
@@ -118,9 +118,8 @@ async def update_price_tier(
             await refuse_if_stores_use(
                 session, tier, field="currency", action="change its currency"
             )
-            tier.currency = code
-    await session.flush()
-    return tier
+            values["currency"] = code
+    return await _apply(session, tier, values)
 
 
 # Everything that records an account: its kind cannot change under them.
@@ -145,12 +144,13 @@ async def update_account(
 ) -> Account:
     """Change an account's code or name, or its kind while nothing points at it."""
     account = await load(session, Account, account_id, field="account_id", lock=True)
+    values: dict[str, object] = {}
     if code is not None:
-        account.code = await checked_name(
+        values["code"] = await checked_name(
             session, Account, code, column="code", max_length=20, exclude_id=account.id
         )
     if name is not None:
-        account.name = required_text(name, field="name", max_length=100)
+        values["name"] = required_text(name, field="name", max_length=100)
     if kind is not None and AccountKind(kind) != account.kind:
         used = await uses(session, account.id, _ACCOUNT_USES)
         if used:
@@ -159,9 +159,8 @@ async def update_account(
                 f"{describe(account)} is already used by {', '.join(used)} as a {account.kind} "
                 "account; create a new account of the other kind instead",
             )
-        account.kind = AccountKind(kind)
-    await session.flush()
-    return account
+        values["kind"] = AccountKind(kind)
+    return await _apply(session, account, values)
 
 
 async def update_customer(
@@ -180,9 +179,10 @@ async def update_customer(
 ) -> Customer:
     """Change the given fields of a customer; fields left as None stay as they are."""
     customer = await load(session, Customer, customer_id, field="customer_id", lock=True)
+    values: dict[str, object] = {}
     if name is not None:
-        customer.name = await checked_name(session, Customer, name, exclude_id=customer.id)
-    _set_contact(customer, contact_name=contact_name, email=email, phone=phone)
+        values["name"] = await checked_name(session, Customer, name, exclude_id=customer.id)
+    values.update(_contact(customer, contact_name=contact_name, email=email, phone=phone))
     defaults = {
         key: value
         for key, value in (
@@ -193,26 +193,29 @@ async def update_customer(
         if value is not None
     }
     await check_customer_defaults(session, defaults, customer=customer)
-    for key, value in defaults.items():
-        setattr(customer, key, value)
+    values.update(defaults)
     if billing_address is not None:
-        customer.billing_address = billing_address.as_dict()
+        values["billing_address"] = billing_address.as_dict()
     if shipping_address is not None:
-        customer.shipping_address = shipping_address.as_dict()
-    await session.flush()
-    return customer
+        values["shipping_address"] = shipping_address.as_dict()
+    return await _apply(session, customer, values)
 
 
-def _set_contact(
+def _contact(
     record: Customer | Supplier, *, contact_name: str | None, email: str | None, phone: str | None
-) -> None:
-    """Set the contact details given (None: unchanged), each checked as on creation."""
+) -> dict[str, str]:
+    """The contact details given (None: unchanged), each checked as on creation."""
     given = {"contact_name": contact_name, "email": email, "phone": phone}
-    current = {key: getattr(record, key) for key in given}
-    merged = {key: current[key] if value is None else value for key, value in given.items()}
-    for key, value in checked_contact(**merged).items():
-        if given[key] is not None:
-            setattr(record, key, value)
+    merged = {key: getattr(record, key) if v is None else v for key, v in given.items()}
+    return {k: v for k, v in checked_contact(**merged).items() if given[k] is not None}
+
+
+async def _apply(session: AsyncSession, record: R, values: dict[str, object]) -> R:
+    """Write the checked `values`: only once every check passed, so a refusal changes nothing."""
+    for key, value in values.items():
+        setattr(record, key, value)
+    await session.flush()
+    return record
 
 
 async def update_supplier(
@@ -229,15 +232,15 @@ async def update_supplier(
     """Change the given fields of a supplier; fields left as None stay as they are (an empty
     currency clears it)."""
     supplier = await load(session, Supplier, supplier_id, field="supplier_id", lock=True)
+    values: dict[str, object] = {}
     if name is not None:
-        supplier.name = await checked_name(session, Supplier, name, exclude_id=supplier.id)
-    _set_contact(supplier, contact_name=contact_name, email=email, phone=phone)
+        values["name"] = await checked_name(session, Supplier, name, exclude_id=supplier.id)
+    values.update(_contact(supplier, contact_name=contact_name, email=email, phone=phone))
     if address is not None:
-        supplier.address = address.as_dict()
+        values["address"] = address.as_dict()
     if currency is not None:
-        supplier.currency = checked_currency(currency) if currency.strip() else ""
-    await session.flush()
-    return supplier
+        values["currency"] = checked_currency(currency) if currency.strip() else ""
+    return await _apply(session, supplier, values)
 
 
 async def archive_tax_rule(

@@ -101,6 +101,13 @@ async def test_in4_a_tax_rules_rate_is_fixed_once_a_sale_uses_it_but_its_name_ca
         assert in_use.value.field == next(iter(change))
         assert "create a new tax rule" in in_use.value.message
         assert "1 sale line" in in_use.value.message
+    # A refusal changes nothing, not even the name sent with the refused rate.
+    with pytest.raises(RecordInUse):
+        await update_tax_rule(
+            session, tax_rule_id=shop.sales_tax.id, name="Renamed", rate=Decimal(1)
+        )
+    await session.commit()
+    assert (await list_tax_rules(session))[0].name == "NY sales tax"
     assert (shop.sales_tax.rate, shop.sales_tax.inclusive) == (Decimal("8.875"), False)
 
     # The same rate unchanged is no change; an unused rule changes freely, checked as on creation.
