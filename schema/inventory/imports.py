@@ -7,6 +7,7 @@ is written unless the whole import is accepted; `dryRun` only checks.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import inspect
 from decimal import Decimal
@@ -140,7 +141,8 @@ async def _sheet(file: Upload | None, rows: list[Any] | None, kind: str) -> doma
     if inspect.isawaitable(content):
         content = await content
     name = getattr(file, "filename", None) or f"{kind}.csv"
-    return domain.read_sheet(bytes(content), name)
+    # Reading a big Excel file takes seconds of CPU: off the event loop, other requests go on.
+    return await asyncio.to_thread(domain.read_sheet, bytes(content), name)
 
 
 async def _run(

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from skuport.domain.errors import DomainError
+from skuport.domain.errors import DomainError, InvalidValue
 from skuport.domain.inventory.imports.sheets import Problem, Sheet
 from skuport.domain.inventory.values import decimal_value
 
@@ -69,20 +69,14 @@ def number_of(value: Any, *, minimum: Decimal | None = None) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime | date | time):
-        raise _not_a_number(value)
+        raise InvalidValue("", f"{value} is a date or time, not a number")
     if isinstance(value, bool):
-        raise _not_a_number(value)
+        raise InvalidValue("", f"{str(value).upper()} is not a number")
     if isinstance(value, float):
         value = repr(value)  # the shortest text of the float: 9.99, not 9.9900000000000002
     elif isinstance(value, str):
         value = value.strip()
     return decimal_value(value, field="", minimum=minimum)
-
-
-def _not_a_number(value: Any) -> DomainError:
-    from skuport.domain.errors import InvalidValue
-
-    return InvalidValue("", f"{value!r} is not a number")
 
 
 def problem(row: int, column: str, error: DomainError) -> Problem:

@@ -160,12 +160,17 @@ async def _changed(
                 Problem(
                     row,
                     sheet.header(COUNTED),
-                    f"{figure.picked} are picked for sales waiting to ship: "
+                    f"{_plain(figure.picked)} are picked for sales waiting to ship: "
                     "ship or unpick them before counting fewer",
                 )
             )
         changed[row] = (product_id, location_id, counted)
     return changed
+
+
+def _plain(quantity: Decimal) -> str:
+    """A quantity as people write it: 6, 2.5 (not 6.0000)."""
+    return f"{quantity.normalize():f}"
 
 
 async def _apply(session: AsyncSession, sheet: Sheet, changed: dict[int, Count]) -> None:

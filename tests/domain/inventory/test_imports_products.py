@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -261,3 +262,43 @@ async def test_in1_a_file_too_big_or_with_too_many_rows_is_refused(
         (0, "", "the file is larger than 1 MB: split it")
     ]
     assert await session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+async def test_in1_an_excel_date_or_true_false_in_a_number_column_is_a_problem(
+    session: AsyncSession, shop: Shop
+):
+    """Excel turns 1/2 into a date: the cell is named, not read as some number."""
+    content = xlsx_file([HEADER, ["D-1", "Dated", None, None, None, None, date(2026, 1, 2), True]])
+    problems = await _refused(session, content, "dates.xlsx")
+
+    assert problems == [
+        (2, "price Amazon US", "TRUE is not a number"),
+        (2, "weight kg", "2026-01-02 00:00:00 is a date or time, not a number"),
+    ]
+
+
+async def test_in1_a_refusal_while_creating_undoes_the_rows_already_created(
+    session: AsyncSession, shop: Shop, monkeypatch
+):
+    """Nothing half-imported: should creation refuse the last row (a rule the checks before it
+    do not repeat), the products, categories and prices of the rows before it are undone."""
+    from skuport.domain.errors import InvalidValue
+    from skuport.domain.inventory.imports import products as imports
+
+    async def refusing_the_last(session, drafts):  # type: ignore[no-untyped-def]
+        *made, _last = await create_products(session, drafts)
+        return [*made, InvalidValue("weight_kg", "refused while creating")]
+
+    create_products = imports.create_products
+    monkeypatch.setattr(imports, "create_products", refusing_the_last)
+    before = await row_counts(session)
+    content = csv_file(
+        [["sku", "name", "category", "price Amazon US"], ["A-1", "One", "Mugs", "1"],
+         ["A-2", "Two", "Cups", "2"]]
+    )  # fmt: skip
+    with pytest.raises(ImportProblems) as refused:
+        await _import(session, content, "late.csv")
+    await session.commit()  # as after any refusal: committing writes nothing
+
+    assert problems_of(refused.value) == [(3, "weight kg", "refused while creating")]
+    assert await row_counts(session) == before

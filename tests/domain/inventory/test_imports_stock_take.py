@@ -17,9 +17,12 @@ from skuport.domain.inventory.imports import (
     read_sheet,
 )
 from skuport.domain.inventory.products.service import create_product
+from skuport.domain.inventory.sales.fulfilment import pick_sale
+from skuport.domain.inventory.sales.lines import ProductLine
 from skuport.domain.inventory.stock.service import list_movements, receive_stock, stock_at
 from tests.domain.inventory.conftest import Shop, row_counts, stock_product
 from tests.domain.inventory.imports_support import csv_file, problems_of, xlsx_file
+from tests.domain.inventory.sales_support import _sell
 
 HEADER = ["sku", "location", "counted quantity"]
 
@@ -135,3 +138,28 @@ async def test_in3_the_stock_take_template_round_trips(session: AsyncSession, sh
     assert report.adjusted == 1
     fba = await stock_at(session, product_id=ids["MUG"], location_id=shop.fba.id)
     assert fba.on_hand == 4
+
+
+async def test_in3_a_count_below_what_is_picked_for_sales_is_refused(
+    session: AsyncSession, shop: Shop
+):
+    """Picked stock is set aside to ship: a count cannot take on hand below it."""
+    ids = await _stocked(session, shop)
+    sale = await _sell(session, shop, ProductLine(ids["MUG"], Decimal(6)))
+    await pick_sale(session, sale_id=sale.id)
+    warehouse = shop.warehouse.id  # read now: the rollback below expires the shop's records
+    await session.commit()
+    content = csv_file([HEADER, ["MUG", "Main warehouse", "4"]])
+    with pytest.raises(ImportProblems) as refused:
+        await import_stock_take(session, read_sheet(content, "count.csv"))
+    await session.rollback()
+
+    assert problems_of(refused.value) == [
+        (
+            2,
+            "counted quantity",
+            "6 are picked for sales waiting to ship: ship or unpick them before counting fewer",
+        )
+    ]
+    mug = await stock_at(session, product_id=ids["MUG"], location_id=warehouse)
+    assert mug.on_hand == 10
