@@ -73,6 +73,7 @@ class RecordTab(w.VBox):
     ) -> None:
         self.client, self.kind, self.options = client, kind, options
         self.archiving = has_archiving(client, kind)
+        self._saved_id: str | None = None  # the record the last add or save answered with
         self._choices: dict[Reference, Options | None] = {}
         self.show_archived = w.Checkbox(description="Show archived", indent=False)
         self.show_archived.layout.display = None if self.archiving else "none"
