@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from skuport.widgets.back_office_inline import NewRecordForm, new_record_form, offer_new
 from skuport.widgets.client import SkuportClient, SkuportError
 from skuport.widgets.store_marketplaces import (
     SET_MARKETPLACE,
@@ -168,6 +169,7 @@ class StoreSettingsWidget(w.VBox):
     def _build_form(self, store: dict[str, Any]) -> None:
         settings = store["settings"]
         self.inputs, self.labels, boxes = {}, {}, []
+        self.new_records: dict[str, NewRecordForm] = {}
         for title, fields in sections_of(store).items():
             boxes.append(w.HTML(f"<b>{html.escape(title)}</b>"))
             note = section_note(store, title)
@@ -177,10 +179,26 @@ class StoreSettingsWidget(w.VBox):
                 self.inputs[field] = filled_input(field, settings, self._reference_choices)
                 self.labels[field] = w.HTML()
                 extra = [self.master_warning] if field == "amazonIsMaster" else []
+                extra += self._new_record(field, store)
                 boxes.append(w.HBox([self.inputs[field], self.labels[field], *extra]))
         self.inputs["amazonIsMaster"].observe(lambda _c: self._render_master(), names="value")
         self._render_master()
         self.form.children = boxes
+
+    def _new_record(self, field: str, store: dict[str, Any]) -> list[NewRecordForm]:
+        """A "New…" next to the tax rule, location and account pickers (issue 18)."""
+        form = new_record_form(self.client, field, self.inputs[field], store, self._created)
+        if form is not None:
+            self.new_records[field] = form
+        return [form] if form is not None else []
+
+    def _created(self, kind: Reference, label: str, record_id: str) -> None:
+        """Offer a record made inline in every picker of its kind."""
+        self._choices[kind] = offer_new(self._choices.get(kind) or [], label, record_id)
+        for form in self.new_records.values():
+            picker = form.field.input
+            if form.kind is kind and isinstance(picker, w.Dropdown):
+                picker.options = offer_new(list(picker.options), label, record_id)
 
     def _build_marketplaces(self, store: dict[str, Any]) -> None:
         tiers = self._reference_choices(Reference.PRICE_TIER)

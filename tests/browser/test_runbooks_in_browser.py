@@ -92,6 +92,41 @@ def test_runbook_runs_renders_its_widgets_and_answers_its_primary_action(
         page.close()
 
 
+def fill(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type `text` into the visible widget text box labelled `label`."""
+    box = page.locator(".widget-text:visible", has=page.locator("label", has_text=label)).first
+    box.locator("input").fill(text)
+    box.locator("input").press("Enter")
+    lab.wait_for_idle_kernel(page)
+
+
+def test_back_office_runbook_adds_a_tax_rule_through_its_form(
+    stack: DemoStack, browser, screenshots: Path
+) -> None:
+    """Runbook 00b (issue 18, IN-4): the checklist, the back office and the imports render; a
+    tax rule typed into the form is added and shows in the grid."""
+    page, problems = lab.open_notebook(browser, stack.notebook_url("00b_back_office.ipynb"))
+    shot = "00b_back_office.png"
+    try:
+        lab.run_all_cells(page)
+        assert failures(page, problems) == []
+        assert lab.widget_count(page) == 3
+        # when the analyst fills the tax rule form and presses Add
+        fill(page, "Name", "Browser VAT 7%")
+        fill(page, "Rate (%)", "7")
+        lab.click_and_wait(page, "Add tax rule")
+        # then the notice and the new row show
+        page.locator(".jp-OutputArea", has_text="added tax rule Browser VAT 7%").first.wait_for()
+        page.locator(".jp-OutputArea td", has_text="Browser VAT 7%").first.wait_for()
+        assert failures(page, problems) == []
+        lab.screenshot(page, screenshots / shot, show="Step 2 — the back office")
+    except BaseException:
+        page.screenshot(path=str(screenshots / f"failed-{shot}"))
+        raise
+    finally:
+        page.close()
+
+
 def test_a_widget_that_cannot_render_fails_the_check(stack: DemoStack, browser) -> None:
     """A runbook whose widgets cannot render is caught: the check is not blind to it.
 

@@ -178,3 +178,34 @@ def test_logs_and_operations_shows_the_log_notifications_and_charts_lg1_lg4(
     assert "Orders per day" in shown and "Skip reasons" in shown  # the plotly charts
     assert f"{loaded['processed']} orders captured" in shown
     assert "may not do this" not in shown and "cannot reach" not in shown
+
+
+def test_back_office_shows_the_checklist_the_record_tabs_and_the_imports_in4(
+    kernel_env, live_server, tokens
+):
+    """Runbook 00b (issue 18; IN-1, IN-3, IN-4, ST-6): checklist, back office, imports."""
+    from skuport.widgets import SkuportClient
+    from skuport.widgets.stores import CONNECT_SANDBOX_STORE
+
+    # given: a connected store with nothing set up, and one tax rule in the back office
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")
+    connected = admin.execute(CONNECT_SANDBOX_STORE, sellerId=seller.seller_id, name=None)
+    assert connected["connectSandboxStore"]["__typename"] == "StoreSaved"
+    rule = admin.execute(
+        'mutation { createTaxRule(name: "NY sales tax", rate: "8.875") { __typename } }'
+    )
+    assert rule["createTaxRule"]["__typename"] == "TaxRuleSaved"
+    # when run as admin, who sets the back office up
+    notebook = execute("00b_back_office.ipynb", {**kernel_env, "SKUPORT_TOKEN": tokens["admin"]})
+    # then
+    assert f"Connected to {live_server.graphql_url}" in outputs_text(notebook)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    assert len(widget_views(notebook)) == 3
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert "still needs" in shown and "Open Tax rules" in shown  # the checklist
+    assert "NY sales tax" in shown  # the tax rules tab's grid
+    assert "Add tax rule" in shown and "Show archived" in shown
+    assert "Stock take" in shown and "Check" in shown and "template (Excel)" in shown
+    assert "may not do this" not in shown and "cannot reach" not in shown
