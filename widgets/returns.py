@@ -106,7 +106,9 @@ class ReturnsWidget(StoreScopedWidget):
         )
         self.confirm_button.on_click(lambda _button: self.confirm_selected())
         self.confirm_status = w.HTML()
-        self.awaiting_table.observe(lambda _change: self._selected_awaiting(), names="selected_rows")
+        self.awaiting_table.observe(
+            lambda _change: self._selected_awaiting(), names="selected_rows"
+        )
         self.confirm_step = w.VBox(
             [
                 self.awaiting_table,

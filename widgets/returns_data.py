@@ -101,6 +101,7 @@ STATUS_WORDS = {
     "WRITTEN_OFF": "written off",
     "AWAITING_REIMBURSEMENT": "waiting for Amazon's reimbursement",
     "NOT_MATCHED": "no product for the SKU",
+    "NO_LOCATION": "no location to restock to",
 }
 TITLES = {
     "Channel": "Fulfilled by",
@@ -173,5 +174,7 @@ def audit_frame(
 
 def audit_summary(audit: dict[str, Any]) -> str:
     """One line per audit list: how many rows it has."""
-    parts = [f"{len(audit.get(field) or [])} {caption.lower()}" for field, caption, _ in AUDIT_LISTS]
+    parts = [
+        f"{len(audit.get(field) or [])} {caption.lower()}" for field, caption, _ in AUDIT_LISTS
+    ]
     return "; ".join(parts)
