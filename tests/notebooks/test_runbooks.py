@@ -192,7 +192,7 @@ async def returns_seen(live_server, tokens, sessions) -> int:  # type: ignore[no
     connected = admin.execute(CONNECT_SANDBOX_STORE, sellerId=seller.seller_id, name=None)
     store_id = int(connected["connectSandboxStore"]["store"]["id"])
     async with sessions() as s, s.begin():
-        await seed_returns(s, store_id)
+        await seed_returns(s, store_id, live_server.sandbox.state.clock.now())
     return store_id
 
 

@@ -6,10 +6,12 @@ itself, with Amazon's side staged through the sandbox, is tested end to end else
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from skuport.domain.stores.models import Region, Store, StoreSettings
-from tests.schema.returns_support import NOW, seed_returns
+from tests.schema.returns_support import seed_returns
 
 REFUND = "id amazonOrderId postedAt status amount currency quantity problem creditNoteId"
 RETURN = (
@@ -82,7 +84,7 @@ async def store_id(sessions) -> str:  # type: ignore[no-untyped-def]
             refresh_token_encrypted="x",
             api_endpoint="https://sellingpartnerapi.example",
             token_url="https://api.example/token",
-            connected_at=NOW,
+            connected_at=datetime.now(UTC),
             settings=StoreSettings(),
         )
         s.add(store)

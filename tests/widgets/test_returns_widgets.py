@@ -11,10 +11,10 @@ from tests.schema.returns_support import seed_returns
 
 
 @pytest.fixture
-async def seeded(store_id, sessions) -> str:  # type: ignore[no-untyped-def]
-    """The connected NA store with what a returns run leaves behind."""
+async def seeded(store_id, sessions, live_server) -> str:  # type: ignore[no-untyped-def]
+    """The connected NA store with what a returns run leaves behind, by the server's clock."""
     async with sessions() as s, s.begin():
-        await seed_returns(s, int(store_id))
+        await seed_returns(s, int(store_id), live_server.sandbox.state.clock.now())
     return store_id
 
 
