@@ -131,3 +131,58 @@ async def test_bx1_an_fbm_return_waits_for_confirmation_then_restocks(
     assert after.on_hand == before.on_hand + 1
     again = await gql(CONFIRM, role="operations", id=row["id"], quantity=1)
     assert again["data"]["confirmReturnReceived"]["__typename"] == "InvalidState"
+
+
+RETRY = """
+mutation($id: ID!) {
+  retryRefund(refundId: $id) {
+    __typename
+    ... on RefundRetried { refund { status problem creditNoteId } }
+    ... on UserError { message field }
+  }
+}
+"""
+AUTHORISE = """
+mutation($id: ID!) { authoriseInvoice(invoiceId: $id) { __typename } }
+"""
+SALE_INVOICE = """
+query($id: ID!) { sale(id: $id) { invoice { id } } }
+"""
+LOG = """
+query($storeId: ID!, $orderId: String) {
+  orderLog(storeId: $storeId, filter: {amazonOrderId: $orderId}, first: 5) {
+    nodes { sale { id } }
+  }
+}
+"""
+
+
+async def test_bx1_finance_retries_a_blocked_refund_once_its_invoice_is_authorised(
+    gql, app, shop, amazon, scheduled, sessions, sandbox
+):
+    """BX-1: a refund of an order whose invoice is a draft needs attention with its reason;
+    retrying before the cause is fixed says so again, after it the refund is credited."""
+    store = await shop("NA")  # invoices stay drafts
+    order, _, _ = await new_order(amazon, store, sessions)
+    await scheduled(store.id)
+    await amazon("POST", f"/_sandbox/orders/{order['orderId']}/refund")
+    await amazon("POST", "/_sandbox/clock", seconds=900)
+    await run_returns(gql, app, store.id)
+    refunds = (await gql(REFUNDS, role="finance", storeId=store.id))["data"]["refunds"]
+    [blocked] = [r for r in refunds if r["amazonOrderId"] == order["orderId"]]
+    assert blocked["status"] == "NEEDS_ATTENTION" and "authorise" in blocked["problem"]
+
+    early = await gql(RETRY, role="finance", id=blocked["id"])
+    log = await gql(LOG, storeId=store.id, orderId=order["orderId"])
+    sale_id = log["data"]["orderLog"]["nodes"][0]["sale"]["id"]
+    invoice = (await gql(SALE_INVOICE, id=sale_id))["data"]["sale"]["invoice"]
+    await gql(AUTHORISE, role="finance", id=invoice["id"])
+    late = await gql(RETRY, role="finance", id=blocked["id"])
+
+    still = early["data"]["retryRefund"]
+    assert still["__typename"] == "RefundRetried"
+    assert still["refund"]["status"] == "NEEDS_ATTENTION" and still["refund"]["problem"]
+    credited = late["data"]["retryRefund"]
+    assert credited["refund"]["status"] == "CREDITED" and credited["refund"]["creditNoteId"]
+    twice = await gql(RETRY, role="finance", id=blocked["id"])
+    assert twice["data"]["retryRefund"]["__typename"] == "InvalidState"
