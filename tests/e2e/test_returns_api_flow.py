@@ -22,7 +22,9 @@ RUN = (
 )
 REFUNDS = """
 query($storeId: ID!) {
-  refunds(storeId: $storeId) { id amazonOrderId status amount currency problem creditNoteId paymentId }
+  refunds(storeId: $storeId) {
+    id amazonOrderId status amount currency problem creditNoteId paymentId
+  }
 }
 """
 RETURNS = """
