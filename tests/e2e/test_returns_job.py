@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from skuport.domain.errors import InvalidState, InvalidValue
 from skuport.domain.inventory.credit_notes.models import CreditNote
 from skuport.domain.inventory.stock.models import StockMovement
 from skuport.domain.inventory.stock.service import stock_at
@@ -18,6 +19,7 @@ from skuport.domain.returns import (
     RefundStatus,
     ReturnedRefund,
     ReturnState,
+    confirm_return_received,
     returns_audit,
 )
 from skuport.domain.returns.models import ReturnRevision
@@ -25,7 +27,7 @@ from skuport.domain.returns.scheduled import RETURNS, returns_targets
 from skuport.domain.stores.settings import SettingsChange, update_settings
 from tests.e2e import test_orders_support as support
 from tests.e2e.orders_processing_support import new_order
-from tests.e2e.stock_push_support import location
+from tests.e2e.stock_push_support import amazon_quantities, fbm_skus, location, settle
 
 amazon, shop, scheduled = support.amazon, support.shop, support.scheduled
 NA = "ATVPDKIKX0DER"
@@ -253,3 +255,78 @@ async def test_a_refund_without_a_return_shows_in_the_audit_after_the_days(
 
 def after_the_days(audit) -> timedelta:
     return timedelta(days=audit.days, hours=1)
+
+
+async def test_an_fbm_return_waits_for_confirmation_when_the_store_confirms_by_hand(
+    shop, amazon, returns_job, sessions
+):
+    """BX-1: with manual confirmation on, a received FBM return is restocked only when a user
+    confirms it, at the returns location; a return seen before its refund is credited later."""
+    store = await shop("NA")
+    shelf = await location(sessions, "Returns shelf")
+    await settings(sessions, store, returns_location_id=shelf, confirm_returns_manually=True)
+    product = await support.stock_product(sessions, "RET-FBM", store.location_id, 0)
+    await amazon("POST", "/_sandbox/orders", sellerId=store.seller_id, marketplaceId=NA,
+                 orderId="114-0000014-0000201", fulfilledBy="MERCHANT", status="SHIPPED",
+                 lines=[{"sku": "RET-FBM", "asin": "B0RETFBM01", "quantity": 2,
+                         "unitPrice": "10.00"}])  # fmt: skip
+    await amazon("POST", "/_sandbox/orders/114-0000014-0000201/return", sku="RET-FBM",
+                 quantity=2, disposition="SELLABLE", reason="UNWANTED_ITEM",
+                 received=True)  # fmt: skip
+    await amazon("POST", "/_sandbox/clock", seconds=900)
+    await returns_job(store.id)
+    waiting = (await returns_of(sessions, "114-0000014-0000201"))["RET-FBM"]
+    assert waiting.channel.value == "mfn" and waiting.state is ReturnState.AWAITING_RECEIPT
+    assert await on_hand(sessions, product, shelf) == 0
+    async with sessions() as session, session.begin():
+        with pytest.raises(InvalidValue):
+            await confirm_return_received(
+                session, return_id=waiting.id, quantity=3, condition="SELLABLE"
+            )
+    async with sessions() as session, session.begin():
+        done = await confirm_return_received(
+            session, return_id=waiting.id, quantity=2, condition="SELLABLE"
+        )
+        assert done.state is ReturnState.RESTOCKED
+    assert await on_hand(sessions, product, shelf) == 2
+    async with sessions() as session, session.begin():
+        with pytest.raises(InvalidState):
+            await confirm_return_received(
+                session, return_id=waiting.id, quantity=1, condition="SELLABLE"
+            )
+    # the refund comes after the return: the audit no longer lists the return
+    await amazon("POST", "/_sandbox/orders/114-0000014-0000201/refund")
+    await amazon("POST", "/_sandbox/clock", seconds=900)
+    await returns_job(store.id)
+    async with sessions() as session:
+        audit = await returns_audit(session, store_id=int(store.id), now=done.updated_at)
+    assert "RET-FBM" not in {r.sku for r in audit.returns_without_refund}
+    assert await on_hand(sessions, product, shelf) == 2
+
+
+async def test_a_restock_sends_the_new_quantity_to_amazon(
+    app, eu_store, amazon, returns_job, sessions, sandbox, sellers
+):
+    """BX-1 with SY-1: a returned FBM unit back in stock is pushed to Amazon's listing."""
+    store_id = await eu_store()
+    sku = (await fbm_skus(sessions, store_id))[0]
+    assert set(amazon_quantities(sandbox, sellers["EU"], sku).values()) == {0}
+    marketplace = next(iter(sandbox.state.listings[(sellers["EU"].seller_id, sku)].offers))
+    await amazon("POST", "/_sandbox/orders", sellerId=sellers["EU"].seller_id,
+                 marketplaceId=marketplace, orderId="204-0000014-0000301",
+                 fulfilledBy="MERCHANT", status="SHIPPED",
+                 lines=[{"sku": sku, "asin": "B0RETPUSH1", "quantity": 1,
+                         "unitPrice": "10.00"}])  # fmt: skip
+    await amazon("POST", "/_sandbox/orders/204-0000014-0000301/return", sku=sku, quantity=1,
+                 disposition="SELLABLE", reason="UNWANTED_ITEM", received=True)  # fmt: skip
+    await amazon("POST", "/_sandbox/clock", seconds=900)
+    shelf = await location(sessions, "Returns shelf")
+    async with sessions() as session, session.begin():
+        await update_settings(
+            session, store_id=store_id, change=SettingsChange(returns_location_id=shelf)
+        )
+    await returns_job(store_id)
+    restocked = (await returns_of(sessions, "204-0000014-0000301"))[sku]
+    assert restocked.state is ReturnState.RESTOCKED
+    await settle(app, sandbox, minutes=10)
+    assert set(amazon_quantities(sandbox, sellers["EU"], sku).values()) == {1}
