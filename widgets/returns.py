@@ -31,7 +31,8 @@ from skuport.widgets.returns_data import (
     returns_frame,
 )
 
-PAGE = 100  # the server's largest page
+PAGE = 500  # the server's largest page
+MAX_ROWS = 5000  # the grids show the newest this many
 REFUND_STATES = [("all", None), ("needs attention", "NEEDS_ATTENTION"), ("credited", "CREDITED")]
 
 
@@ -124,10 +125,8 @@ class ReturnsWidget(StoreScopedWidget):
         if not self.store_id:
             return
         try:
-            refunds = self.client.execute(
-                REFUNDS, storeId=self.store_id, status=self.refund_filter.value, first=PAGE
-            )["refunds"]
-            returns = self.client.execute(RETURNS, storeId=self.store_id, first=PAGE)["returns"]
+            refunds = self._all(REFUNDS, "refunds", status=self.refund_filter.value)
+            returns = self._all(RETURNS, "returns")
         except SkuportError as exc:
             self.fail(str(exc))
             return
@@ -146,6 +145,20 @@ class ReturnsWidget(StoreScopedWidget):
             f"{len(refunds)} refunds ({blocked} need attention), {len(returns)} returns, "
             f"{len(self.awaiting)} waiting for confirmation"
         )
+
+    def _all(self, document: str, root: str, **variables: Any) -> list[dict[str, Any]]:
+        """Every row, page by page (the server answers oldest first), newest first."""
+        rows: list[dict[str, Any]] = []
+        after = None
+        while True:
+            page = self.client.execute(
+                document, storeId=self.store_id, first=PAGE, after=after, **variables
+            )[root]
+            rows.extend(page)
+            if len(page) < PAGE or not page:
+                break
+            after = page[-1]["id"]
+        return rows[::-1][:MAX_ROWS]
 
     def select_refund(self, position: int) -> None:
         self.refunds_table.selected_rows = [position] if 0 <= position < len(self.refunds) else []

@@ -24,16 +24,16 @@ fragment ReturnFields on CustomerReturn {
 """
 REFUNDS = (
     """
-query Refunds($storeId: ID!, $status: RefundStatus, $first: Int) {
-  refunds(storeId: $storeId, status: $status, first: $first) { ...RefundFields }
+query Refunds($storeId: ID!, $status: RefundStatus, $first: Int, $after: ID) {
+  refunds(storeId: $storeId, status: $status, first: $first, after: $after) { ...RefundFields }
 }
 """
     + REFUND_FIELDS
 )
 RETURNS = (
     """
-query Returns($storeId: ID!, $state: ReturnState, $first: Int) {
-  returns(storeId: $storeId, state: $state, first: $first) { ...ReturnFields }
+query Returns($storeId: ID!, $state: ReturnState, $first: Int, $after: ID) {
+  returns(storeId: $storeId, state: $state, first: $first, after: $after) { ...ReturnFields }
 }
 """
     + RETURN_FIELDS

@@ -25,7 +25,8 @@ async def test_bx1_the_refunds_and_returns_of_the_picked_store_are_shown(readonl
     assert len(widget.refunds) == 3 and len(widget.returns) == 4
     assert "3 refunds (1 need attention), 4 returns, 1 waiting" in widget.status.value
     shown = widget.refunds_table.df
-    assert list(shown["Amazon order"]) == ["111-CREDITED", "111-NEVER-CAPTURED", "111-RETURNLESS"]
+    # newest first
+    assert list(shown["Amazon order"]) == ["111-RETURNLESS", "111-NEVER-CAPTURED", "111-CREDITED"]
     assert shown["Amount"].iloc[0] == "-21.50 USD"
     assert list(shown["Status"])[1] == "needs attention"
     assert "the order was never captured as a sale" in list(shown["What blocks it"])
@@ -116,3 +117,14 @@ async def test_bx1_runbook_01_offers_the_returns_settings(admin, store_id):
 
     assert widget.error == "" and widget.notice == "saved confirmReturnsManually"
     assert widget.store["settings"]["confirmReturnsManually"] is True
+
+
+async def test_bx1_every_refund_is_shown_however_many_pages_it_takes(readonly, seeded, monkeypatch):
+    monkeypatch.setattr("skuport.widgets.returns.PAGE", 2)
+
+    widget = ReturnsWidget(readonly, store_id=seeded)
+
+    assert [r["amazonOrderId"] for r in widget.refunds] == [
+        "111-RETURNLESS", "111-NEVER-CAPTURED", "111-CREDITED",
+    ]  # fmt: skip
+    assert len(widget.returns) == 4
