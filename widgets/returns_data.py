@@ -104,6 +104,7 @@ STATUS_WORDS = {
     "NO_LOCATION": "no location to restock to",
 }
 TITLES = {
+    "Sku": "SKU",
     "Channel": "Fulfilled by",
     "Credit note": "Credit note",
     "Amazon status": "Amazon's status",

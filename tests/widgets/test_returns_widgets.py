@@ -76,7 +76,7 @@ async def test_bx1_the_audit_widget_shows_its_four_lists(readonly, seeded):
     assert widget.error == ""
     assert len(widget.tables["returnsWithoutRefund"].df) == 3
     assert list(widget.tables["refundsWithoutReturn"].df["Amazon order"]) == ["111-RETURNLESS"]
-    assert list(widget.tables["damagedWithoutReimbursement"].df["Sku"]) == ["CAP"]
+    assert list(widget.tables["damagedWithoutReimbursement"].df["SKU"]) == ["CAP"]
     assert list(widget.tables["revisedAfterRestock"].df["Amazon order"]) == ["111-REVISED"]
     assert "1 damaged units amazon has not reimbursed" in widget.status.value
 
