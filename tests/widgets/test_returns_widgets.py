@@ -128,3 +128,12 @@ async def test_bx1_every_refund_is_shown_however_many_pages_it_takes(readonly, s
         "111-RETURNLESS", "111-NEVER-CAPTURED", "111-CREDITED",
     ]  # fmt: skip
     assert len(widget.returns) == 4
+
+
+async def test_bx1_the_returns_widgets_read_without_requirement_ids(readonly, seeded):
+    from tests.widgets.test_widget_text import ids_shown
+
+    widgets = [ReturnsWidget(readonly, store_id=seeded), ReturnsAuditWidget(readonly)]
+
+    assert widgets[0].refunds and widgets[1].audit  # real content is read
+    assert {type(x).__name__: ids_shown(x) for x in widgets if ids_shown(x)} == {}
