@@ -136,6 +136,7 @@ async def _credit(
         )
         return
     row.status, row.problem = RefundStatus.CREDITED, ""
+    row.amount = note.total
     row.credit_note_id = note.id
     row.payment_id = payment.id if payment is not None else None
     await session.execute(
@@ -265,6 +266,8 @@ async def _credit_note(
             continue
         done = before.get(line.id, _Credited())
         left = line.quantity - done.quantity
+        if left <= 0:
+            continue  # credited in full already (by hand, or the order was cancelled)
         quantity = _credited_quantity(line, amount, left)
         total = to_cents(amount.total)
         tax = to_cents(amount.tax) if amount.tax or line.tax == 0 else _share(line, total)
@@ -272,6 +275,12 @@ async def _credit_note(
             CreditNoteLine(
                 sale_line_id=line.id, quantity=quantity, net=total - tax, tax=tax, total=total
             )
+        )
+    if not credit_lines:
+        raise RefundBlocked(
+            "refund_already_credited",
+            f"the refunded lines of {sale.number} are credited in full already; "
+            "check the credit notes of its invoice",
         )
     note = CreditNote(
         invoice_id=invoice.id,
