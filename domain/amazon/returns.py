@@ -10,11 +10,11 @@ Readers take our SP-API client like domain/amazon/finances.py does:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from skuport.domain.amazon.client import SpApiClient
-from skuport.domain.amazon.errors import AmazonError, MalformedPayloadError
+from skuport.domain.amazon.errors import MalformedPayloadError
 from skuport.domain.amazon.finances import (
     FinancialEvent,
     Transaction,
@@ -23,7 +23,17 @@ from skuport.domain.amazon.finances import (
 )
 from skuport.domain.amazon.paging import Page, iterate_pages
 from skuport.domain.amazon.parsing import Reader
-from skuport.domain.amazon.reports import create_report, get_report, read_report
+from skuport.domain.amazon.returns_reports import (
+    ReturnsReportFailed as ReturnsReportFailed,
+)
+from skuport.domain.amazon.returns_reports import (
+    cell_amount,
+    cell_count,
+    cell_flag,
+    cell_time,
+    report_rows,
+    windows,
+)
 from skuport.domain.amazon.throttle import Sleep
 from skuport.domain.stores.marketplaces import MARKETPLACES
 
@@ -32,8 +42,6 @@ MFN_RETURNS = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
 FINANCES_WINDOW = timedelta(days=180)  # longest PostedAfter..PostedBefore Amazon accepts
 MFN_WINDOW = timedelta(days=60)  # longest window of one merchant-fulfilled returns report
 POSTED_LAG = timedelta(minutes=3)  # PostedBefore must be at least 2 minutes in the past
-REPORT_POLL_SECONDS = 30.0
-REPORT_MAX_WAIT_SECONDS = 4 * 3600.0
 MARKETPLACE_BY_NAME = {name.lower(): mid for mid, _, _, name, _, _ in MARKETPLACES}
 # What a reimbursement transaction's description or breakdown says -> our kind of it.
 REIMBURSEMENT_KINDS = (
@@ -44,10 +52,6 @@ REIMBURSEMENT_KINDS = (
     ("CUSTOMER_RETURN", "FBA customer return"),
     ("REIMBURSEMENT", "FBA reimbursement"),
 )
-
-
-class ReturnsReportFailed(AmazonError):
-    """Amazon could not build a returns report, or not in time."""
 
 
 @dataclass(frozen=True)
@@ -133,16 +137,6 @@ class MfnReturn:
     return_status: str
     received_quantity: int | None
     condition: str | None
-
-
-def windows(start: datetime, end: datetime, longest: timedelta) -> list[tuple[datetime, datetime]]:
-    """[start, end] cut into consecutive windows of at most `longest` (none when empty)."""
-    cuts = []
-    while start < end:
-        stop = min(end, start + longest)
-        cuts.append((start, stop))
-        start = stop
-    return cuts
 
 
 def _posted_before(client: SpApiClient, before: datetime) -> datetime:
@@ -272,66 +266,17 @@ async def list_reimbursements(
     return list(found.values())
 
 
-async def report_rows(
-    client: SpApiClient,
-    report_type: str,
-    *,
-    start: datetime,
-    end: datetime,
-    sleep: Sleep | None = None,
-) -> list[dict[str, str]]:
-    """Request a report of [start, end] for the store's marketplaces, wait, and read its rows
-    keyed by lower-case column name (a CANCELLED report is Amazon's "no data")."""
-    wait = sleep or client._sleep  # the client's own sleep: virtual time in tests
-    report_id = await create_report(
-        client,
-        report_type=report_type,
-        marketplace_ids=list(client.store.marketplace_ids),
-        data_start=start,
-        data_end=end,
-    )
-    waited = 0.0
-    while True:
-        report = await get_report(client, report_id)
-        if report.status == "DONE":
-            rows = await read_report(client, report)
-            return [{k.strip().lower(): v.strip() for k, v in row.items()} for row in rows]
-        if report.status == "CANCELLED":
-            return []
-        if report.status == "FATAL":
-            raise ReturnsReportFailed(f"Amazon could not build the returns report {report_id}")
-        if waited >= REPORT_MAX_WAIT_SECONDS:
-            raise ReturnsReportFailed(f"the returns report {report_id} was not ready in 4 hours")
-        await wait(REPORT_POLL_SECONDS)
-        waited += REPORT_POLL_SECONDS
-
-
-def _moment(row: dict[str, str], key: str, subject: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(row.get(key, "").replace("Z", "+00:00"))
-    except ValueError as error:
-        raise MalformedPayloadError(subject, f"{key} is not a time: {row.get(key)!r}") from error
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _count(row: dict[str, str], key: str, subject: str) -> int:
-    try:
-        return int(row.get(key) or "0")
-    except ValueError as error:
-        raise MalformedPayloadError(subject, f"{key} is not a number: {row.get(key)!r}") from error
-
-
 def parse_fba_return(row: dict[str, str]) -> FbaReturn:
     """One row of the FBA customer returns report (columns in lower case)."""
     subject = f"FBA return of order {row.get('order-id', '?')}"
     return FbaReturn(
-        return_date=_moment(row, "return-date", subject),
+        return_date=cell_time(row, "return-date", subject),
         order_id=row.get("order-id", ""),
         sku=row.get("sku", ""),
         asin=row.get("asin", ""),
         fnsku=row.get("fnsku", ""),
         product_name=row.get("product-name", ""),
-        quantity=_count(row, "quantity", subject),
+        quantity=cell_count(row, "quantity", subject),
         fulfillment_center_id=row.get("fulfillment-center-id", ""),
         disposition=row.get("detailed-disposition", "").upper(),
         reason=row.get("reason", ""),
@@ -351,40 +296,21 @@ async def read_fba_returns(
     return [parse_fba_return(row) for row in rows]
 
 
-def _yes(value: str) -> bool | None:
-    text = value.strip().upper()
-    if text in ("Y", "YES", "TRUE"):
-        return True
-    if text in ("N", "NO", "FALSE"):
-        return False
-    return None
-
-
-def _amount(row: dict[str, str], key: str, subject: str) -> Decimal | None:
-    text = (row.get(key) or "").replace(",", "")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise MalformedPayloadError(subject, f"{key} is not an amount: {text!r}") from error
-
-
 def parse_mfn_return(row: dict[str, str]) -> MfnReturn:
     """One row of the merchant-fulfilled returns report (columns in lower case)."""
     subject = f"return of order {row.get('order id', '?')}"
-    quantity = _count(row, "return quantity", subject)
+    quantity = cell_count(row, "return quantity", subject)
     return MfnReturn(
         order_id=row.get("order id", ""),
         rma_id=row.get("amazon rma id", ""),
-        return_date=_moment(row, "return request date", subject),
+        return_date=cell_time(row, "return request date", subject),
         sku=row.get("merchant sku", ""),
         quantity=quantity,
         resolution=row.get("resolution", ""),
-        in_policy=_yes(row.get("in policy", "")),
-        a_to_z_claim=bool(_yes(row.get("a-to-z claim", ""))),
+        in_policy=cell_flag(row.get("in policy", "")),
+        a_to_z_claim=bool(cell_flag(row.get("a-to-z claim", ""))),
         safet_claim=bool(row.get("safet claim id")),
-        refunded_amount=_amount(row, "refunded amount", subject),
+        refunded_amount=cell_amount(row, "refunded amount", subject),
         currency=row.get("currency code") or None,
         reason=row.get("return reason", ""),
         return_status=row.get("return request status", ""),

@@ -289,7 +289,11 @@ async def test_bx1_a_merchant_returns_report_covers_at_most_60_days(http, na_tok
 
 @pytest.mark.parametrize(
     ("kind", "adjustment"),
-    [("FBA lost", "WAREHOUSE_LOST"), ("FBA damaged", "WAREHOUSE_DAMAGE")],
+    [
+        ("FBA lost", "WAREHOUSE_LOST"),
+        ("FBA damaged", "WAREHOUSE_DAMAGE"),
+        ("FBA customer return", "REVERSAL_REIMBURSEMENT"),
+    ],
 )
 async def test_bx1_an_fba_reimbursement_names_its_order_and_sku(
     http, sandbox, na_token, validate, kind, adjustment

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from skuport.domain.amazon import returns
+from skuport.domain.amazon.finances import Transaction
 from skuport.domain.amazon.returns import RefundCharge
 
 NA = "ATVPDKIKX0DER"
@@ -118,6 +119,29 @@ async def test_bx1_refunds_are_read_across_pages_and_long_windows(
     )
     mine = [r for r in found if r.order_id == "114-0000014-2000003"]
     assert len(mine) == 105 and len({r.refund_key for r in mine}) == 105
+
+
+@pytest.mark.parametrize(
+    ("kind", "description", "expected"),
+    [
+        ("Adjustment", "WAREHOUSE_LOST", "FBA lost"),
+        ("Adjustment", "WAREHOUSE_DAMAGE", "FBA damaged"),
+        ("Adjustment", "REVERSAL_REIMBURSEMENT", "FBA customer return"),
+        ("Adjustment", "FBA Inventory Reimbursement - Customer Return", "FBA customer return"),
+        ("Adjustment", "FBAInventoryReimbursement", "FBA reimbursement"),
+        ("SAFETReimbursement", "SAFE-T reimbursement", "SAFE-T"),
+        ("Adjustment", "PostageBilling", None),
+        ("Refund", "Refund", None),
+        ("Shipment", "Shipment", None),
+    ],
+)
+def test_bx1_only_reimbursements_are_read_as_such(kind, description, expected):
+    """BX-1: a transaction is a reimbursement of a kind by its type and description; postage,
+    refunds and sales are not reimbursements."""
+    transaction = Transaction(
+        "T-1", kind, "RELEASED", None, None, description, related={}, breakdowns={}
+    )
+    assert returns.reimbursement_kind(transaction) == expected
 
 
 def test_bx1_windows_are_cut_at_the_longest_amazon_accepts():
