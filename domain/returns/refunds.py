@@ -14,7 +14,7 @@ what Amazon refunded, and a refund payment from the store's payment account.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -64,7 +64,6 @@ class _Amount:
     tax: Decimal = Decimal("0.00")
     tax_given: bool = False
     quantity: Decimal = Decimal(0)
-    parts: list[str] = field(default_factory=list)
 
 
 async def apply_refund(
@@ -123,6 +122,8 @@ async def _credit(
     try:
         note, payment = await _credit_refund(session, store=store, refund=refund, now=now)
     except RefundBlocked as blocked:
+        if row.status is RefundStatus.NEEDS_ATTENTION and row.problem == blocked.detail:
+            return  # seen again, still blocked for the same reason: nothing new to say
         row.status, row.problem = RefundStatus.NEEDS_ATTENTION, blocked.detail
         await flag_order(
             session,
