@@ -14,7 +14,7 @@ what Amazon refunded, and a refund payment from the store's payment account.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -64,7 +64,6 @@ class _Amount:
     tax: Decimal = Decimal("0.00")
     tax_given: bool = False
     quantity: Decimal = Decimal(0)
-    parts: list[str] = field(default_factory=list)
 
 
 async def apply_refund(
@@ -123,6 +122,8 @@ async def _credit(
     try:
         note, payment = await _credit_refund(session, store=store, refund=refund, now=now)
     except RefundBlocked as blocked:
+        if row.status is RefundStatus.NEEDS_ATTENTION and row.problem == blocked.detail:
+            return  # seen again, still blocked for the same reason: nothing new to say
         row.status, row.problem = RefundStatus.NEEDS_ATTENTION, blocked.detail
         await flag_order(
             session,
@@ -136,6 +137,7 @@ async def _credit(
         )
         return
     row.status, row.problem = RefundStatus.CREDITED, ""
+    row.amount = note.total
     row.credit_note_id = note.id
     row.payment_id = payment.id if payment is not None else None
     await session.execute(
@@ -265,6 +267,8 @@ async def _credit_note(
             continue
         done = before.get(line.id, _Credited())
         left = line.quantity - done.quantity
+        if left <= 0:
+            continue  # credited in full already (by hand, or the order was cancelled)
         quantity = _credited_quantity(line, amount, left)
         total = to_cents(amount.total)
         tax = to_cents(amount.tax) if amount.tax or line.tax == 0 else _share(line, total)
@@ -272,6 +276,12 @@ async def _credit_note(
             CreditNoteLine(
                 sale_line_id=line.id, quantity=quantity, net=total - tax, tax=tax, total=total
             )
+        )
+    if not credit_lines:
+        raise RefundBlocked(
+            "refund_already_credited",
+            f"the refunded lines of {sale.number} are credited in full already; "
+            "check the credit notes of its invoice",
         )
     note = CreditNote(
         invoice_id=invoice.id,

@@ -35,23 +35,28 @@ async def order_sale(sessions, store, order_id: str) -> tuple[Sale, Invoice, lis
         return sale, invoice, mine or list(sale.lines)
 
 
-def charge(kind: str, amount: Decimal | str) -> RefundCharge:
-    return RefundCharge(kind=kind, amount=Decimal(amount), currency="USD")
+def charge(kind: str, amount: Decimal | str, currency: str = "USD") -> RefundCharge:
+    return RefundCharge(kind=kind, amount=Decimal(amount), currency=currency)
 
 
-def refund_of(order_id: str, lines: list[SaleLine], *, key: str = "R1") -> AmazonRefund:
-    """A full refund of the order's lines, as Amazon reports it (negative for the seller)."""
+def refund_of(
+    order_id: str, lines: list[SaleLine], *, key: str = "R1", currency: str = "USD"
+) -> AmazonRefund:
+    """A full refund of the order's lines, as Amazon reports it (negative for the seller):
+    in tax-inclusive marketplaces (EU) the principal holds the tax, also reported as Tax."""
     products = [line for line in lines if line.kind is not LineKind.CHARGE]
     items = []
     for index, line in enumerate(products):
-        charges = [charge("Principal", -line.net), charge("Tax", -line.tax)]
+        principal = line.net if line.tax_given else line.total
+        charges = [charge("Principal", -principal, currency), charge("Tax", -line.tax, currency)]
         if index == 0:
             for extra in (ln for ln in lines if ln.kind is LineKind.CHARGE):
                 if extra.charge_kind in AMAZON_CHARGE:
                     name, tax = AMAZON_CHARGE[extra.charge_kind]
-                    charges += [charge(name, -extra.net), charge(tax, -extra.tax)]
+                    gross = extra.net if extra.tax_given else extra.total
+                    charges += [charge(name, -gross, currency), charge(tax, -extra.tax, currency)]
                 elif extra.charge_kind is not None and extra.charge_kind.is_discount:
-                    charges.append(charge("Promotion", -extra.total))
+                    charges.append(charge("Promotion", -extra.total, currency))
         items.append(
             RefundItem(
                 sku=line.sku,

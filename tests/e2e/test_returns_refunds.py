@@ -21,9 +21,9 @@ from tests.e2e.test_orders_support import PROCESS
 amazon, shop, scheduled, drain = support.amazon, support.shop, support.scheduled, support.drain
 
 
-async def paid_order(gql, shop, amazon, scheduled, sessions, **settings):
+async def paid_order(gql, shop, amazon, scheduled, sessions, region="NA", **settings):
     """A store with a payment account, invoices authorised, and one order captured and paid."""
-    store = await shop("NA", invoiceStatus="AUTHORISED", **settings)
+    store = await shop(region, invoiceStatus="AUTHORISED", **settings)
     await gql(support.SETTINGS, storeId=store.id, settings={"paymentAccountId": str(store.bank_id)})
     order, _, _ = await new_order(amazon, store, sessions)
     await scheduled(store.id)
@@ -160,3 +160,29 @@ async def test_a_refund_on_a_consolidated_sale_credits_only_that_orders_lines(
     assert row.status is RefundStatus.CREDITED
     assert credited == {line.id for line in mine}
     assert note.total == sum((line.total for line in mine), Decimal("0.00"))
+
+
+async def test_a_tax_inclusive_refund_credits_the_invoice_as_it_had_the_tax(
+    gql, shop, amazon, scheduled, sessions
+):
+    """BX-1 (EU): the principal holds the tax; the credit note has the invoice's tax."""
+    store, order = await paid_order(gql, shop, amazon, scheduled, sessions, region="EU")
+    _, invoice, lines = await order_sale(sessions, store, order["orderId"])
+    assert not any(line.tax_given for line in lines)
+    await apply(sessions, store, apply_refund, refund_of(order["orderId"], lines, currency="EUR"))
+    [note] = (await invoice_now(sessions, invoice.id)).credit_notes
+    assert (note.total, note.tax_total) == (invoice.total, invoice.tax_total)
+
+
+async def test_a_second_refund_of_lines_credited_in_full_needs_attention(
+    gql, shop, amazon, scheduled, sessions
+):
+    """BX-1: nothing is credited twice: a refund of lines already credited in full waits."""
+    store, order = await paid_order(gql, shop, amazon, scheduled, sessions)
+    _, invoice, lines = await order_sale(sessions, store, order["orderId"])
+    await apply(sessions, store, apply_refund, refund_of(order["orderId"], lines, key="R1"))
+    await apply(sessions, store, apply_refund, refund_of(order["orderId"], lines, key="R2"))
+    first, second = await refunds(sessions, store)
+    assert first.status is RefundStatus.CREDITED
+    assert second.status is RefundStatus.NEEDS_ATTENTION and "in full" in second.problem
+    assert len((await invoice_now(sessions, invoice.id)).credit_notes) == 1
