@@ -21,6 +21,12 @@ from skuport.sandbox.http import (
     state_of,
 )
 from skuport.sandbox.report_content import listings_report, orders_report
+from skuport.sandbox.returns_reports import (
+    FBA_RETURNS,
+    MFN_RETURNS,
+    fba_returns_report,
+    mfn_returns_report,
+)
 from skuport.sandbox.state import Document, Job, SandboxState, Seller
 
 FEED_TYPES = {"JSON_LISTINGS_FEED"}
@@ -28,7 +34,12 @@ REPORT_TYPES = {
     "GET_MERCHANT_LISTINGS_ALL_DATA",
     "GET_MERCHANT_LISTINGS_DATA",
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+    FBA_RETURNS,
+    MFN_RETURNS,
 }
+# Report types built from a window of sandbox data, and the longest window Amazon accepts.
+WINDOWED = {FBA_RETURNS: fba_returns_report, MFN_RETURNS: mfn_returns_report}
+MAX_WINDOW = {MFN_RETURNS: timedelta(days=60)}
 
 
 URL_LIFETIME = timedelta(minutes=5)
@@ -72,6 +83,14 @@ def finish_report(state: SandboxState, job: Job) -> None:
     """Build a report's gzip TSV document, or CANCEL it when there is no data."""
     if job.type == "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL":
         content, rows = orders_report(
+            state,
+            job.seller_id,
+            job.marketplace_ids,
+            job.data_start or job.created,
+            job.data_end or job.created,
+        )
+    elif job.type in WINDOWED:
+        content, rows = WINDOWED[job.type](
             state,
             job.seller_id,
             job.marketplace_ids,
@@ -303,6 +322,12 @@ async def create_report(request: Request, seller: Seller) -> Response:
         job.created - timedelta(days=30)
     )
     job.data_end = parse_time(body.get("dataEndTime"), "dataEndTime") or job.created
+    longest = MAX_WINDOW.get(job.type)
+    if longest and job.data_end - job.data_start > longest:
+        del state.jobs[job.job_id]
+        raise ApiError(
+            400, "InvalidInput", f"The report period must not exceed {longest.days} days"
+        )
     return json_response({"reportId": job.job_id}, 202)
 
 

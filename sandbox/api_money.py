@@ -219,6 +219,47 @@ async def order_events(request: Request, seller: Seller) -> Response:
     return json_response({"payload": payload})
 
 
+def _posted_window(request: Request, state: SandboxState) -> tuple[datetime, datetime]:
+    """The PostedAfter/PostedBefore window of listFinancialEvents, checked as Amazon does."""
+    q = request.query_params
+    now = state.amazon_now()
+    after = parse_time(q.get("PostedAfter"), "PostedAfter")
+    before = parse_time(q.get("PostedBefore"), "PostedBefore")
+    if after is None:
+        raise ApiError(400, "InvalidInput", "PostedAfter is required")
+    if before and before > now - timedelta(minutes=2):
+        raise ApiError(400, "InvalidInput", "PostedBefore must be at least 2 minutes in the past")
+    if before and before < after:
+        raise ApiError(400, "InvalidInput", "PostedBefore must be after PostedAfter")
+    if (before or now) - after > MAX_RANGE:
+        raise ApiError(400, "InvalidInput", "PostedBefore must be within 180 days of PostedAfter")
+    return after, before or now - timedelta(minutes=2)
+
+
+async def posted_events(request: Request, seller: Seller) -> Response:
+    """listFinancialEvents: a page of the seller's events posted in a window (every payout)."""
+    state = state_of(request)
+    after, before = _posted_window(request, state)
+    flat = []
+    for group in sorted(state.groups.values(), key=lambda g: (g.start, g.group_id)):
+        if group.seller_id != seller.seller_id:
+            continue
+        for name, entries in sorted(group.events.items()):
+            for event in entries:
+                posted = parse_time(event.get("PostedDate"), "PostedDate")
+                if posted is not None and after <= posted <= before:
+                    flat.append((name, event))
+    size = _page_size(request, 100)
+    offset = _offset(request, "NextToken", "FEP-PAGE-")
+    events: dict[str, list[Any]] = {}
+    for name, event in flat[offset : offset + size]:
+        events.setdefault(name, []).append(event)
+    payload: dict[str, Any] = {"FinancialEvents": events}
+    if offset + size < len(flat):
+        payload["NextToken"] = f"FEP-PAGE-{offset + size}"
+    return json_response({"payload": payload})
+
+
 MAX_RANGE = timedelta(days=180)
 FINANCES = "/finances/v0"
 ROUTES = [
@@ -230,6 +271,7 @@ ROUTES = [
         "/sellers/v1/marketplaceParticipations",
         operation("getMarketplaceParticipations", participations),
     ),
+    Route(f"{FINANCES}/financialEvents", operation("listFinancialEvents", posted_events)),
     Route(f"{FINANCES}/financialEventGroups", operation("listFinancialEventGroups", event_groups)),
     Route(
         f"{FINANCES}/financialEventGroups/{{eventGroupId}}/financialEvents",

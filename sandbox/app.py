@@ -17,6 +17,7 @@ from skuport.sandbox import (
     control_catalog,
     control_families,
     control_orders,
+    control_returns,
     lwa,
 )
 from skuport.sandbox.api_documents import advance_jobs
@@ -39,6 +40,7 @@ async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
 
 ROUTES = [
     *lwa.ROUTES,
+    *control_returns.ROUTES,  # before control's generic order actions too
     *control_orders.ROUTES,  # before control's: /orders/{orderId}/repair is no generic action
     *control_catalog.ROUTES,
     *control_families.ROUTES,

@@ -33,6 +33,7 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     "getReportSchedules": (0.0222, 10),
     "cancelReportSchedule": (0.0222, 10),
     "listFinancialEventGroups": (0.5, 30),
+    "listFinancialEvents": (0.5, 30),
     "listFinancialEventsByGroupId": (0.5, 30),
     "listFinancialEventsByOrderId": (0.5, 30),
     "listTransactions": (0.5, 10),

@@ -27,6 +27,7 @@ OPERATION_ROLES: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         (
             "listFinancialEventGroups",
+            "listFinancialEvents",
             "listFinancialEventsByGroupId",
             "listFinancialEventsByOrderId",
             "listTransactions",

@@ -291,6 +291,8 @@ class SandboxState:
     schedules: dict[str, Schedule] = field(default_factory=dict)
     pending: list[PendingListingChange] = field(default_factory=list)
     groups: dict[str, EventGroup] = field(default_factory=dict)
+    # Customer returns staged through the control API (sandbox.returns_state.CustomerReturn).
+    returns: list[Any] = field(default_factory=list)
     access_tokens: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     page_tokens: dict[str, Any] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)

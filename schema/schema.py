@@ -18,6 +18,7 @@ from skuport.schema.listings import CatalogMutation, CatalogQuery
 from skuport.schema.operations import OperationsMutation, OperationsQuery, OperationsSubscription
 from skuport.schema.order_logs import OrderLogsMutation, OrderLogsQuery, OrderLogsSubscription
 from skuport.schema.orders import OrdersMutation, OrdersQuery
+from skuport.schema.returns import ReturnsMutation, ReturnsQuery
 from skuport.schema.scalars import StrictDecimal
 from skuport.schema.stock_sync import StockSyncMutation, StockSyncQuery
 from skuport.schema.stores import StoresMutation, StoresQuery
@@ -35,6 +36,7 @@ class Query(
     StockSyncQuery,
     OrdersQuery,
     OrderLogsQuery,
+    ReturnsQuery,
 ):
     pass
 
@@ -49,6 +51,7 @@ class Mutation(
     StockSyncMutation,
     OrdersMutation,
     OrderLogsMutation,
+    ReturnsMutation,
 ):
     pass
 

@@ -20,9 +20,12 @@ from skuport.schema.errors import (
 from skuport.schema.ids import is_id
 from skuport.schema.store_types import (
     CHARGE_RULE,
+    CONFIRM_RETURNS,
     COUNTRY_RULES,
     LINE_RULE,
+    RETURNS_LOCATION,
     TAX_FREE_RULE,
+    UNSELLABLE_LOCATION,
     Consolidation,
     FulfilmentMode,
     InvoiceStatusSetting,
@@ -82,6 +85,15 @@ class StoreSettingsInput:
     country_tax_rules: list[CountryTaxRuleInput] | None = strawberry.field(
         default=None, description=COUNTRY_RULES
     )
+    returns_location_id: strawberry.ID | None = strawberry.field(
+        default=None, description=RETURNS_LOCATION
+    )
+    unsellable_location_id: strawberry.ID | None = strawberry.field(
+        default=None, description=UNSELLABLE_LOCATION
+    )
+    confirm_returns_manually: bool | None = strawberry.field(
+        default=None, description=CONFIRM_RETURNS
+    )
     clear: list[str] = strawberry.field(
         default_factory=list,
         description="Settings to set back to none, e.g. fbmLocationId (= all locations).",
@@ -132,6 +144,7 @@ DisconnectStoreResult = Annotated[
 _ID_FIELDS = {
     "customer_id", "fbm_location_id", "fba_location_id", "revenue_account_id",
     "line_tax_rule_id", "charge_tax_rule_id", "tax_free_rule_id", "payment_account_id",
+    "returns_location_id", "unsellable_location_id",
 }  # fmt: skip
 
 
@@ -145,7 +158,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
     for name in SettingsChange.__dataclass_fields__:
         if name in ("clear", "country_tax_rules"):
             continue
-        value = getattr(data, name)
+        value = getattr(data, name, None)  # settings the API does not offer stay as they are
         if value is not None and name in _ID_FIELDS:
             if not is_id(value):
                 raise BadId(name, str(value))

@@ -38,6 +38,19 @@ COUNTRY_RULES = (
     "European stores: the tax-inclusive rule for each destination country, used for lines "
     "without a product rule and for every additional charge."
 )
+RETURNS_LOCATION = (
+    "Where merchant-fulfilled returns go back into stock once received; none means the FBM "
+    "location (with all locations, nothing is restocked). Amazon-fulfilled sellable returns "
+    "go back to the FBA location."
+)
+UNSELLABLE_LOCATION = (
+    "Where returned units that are ours but cannot be sold (customer damaged, defective) go; "
+    "none means they are written off."
+)
+CONFIRM_RETURNS = (
+    "When on, a merchant-fulfilled return is restocked only once you confirm it arrived "
+    "(runbook 07), not when Amazon's returns report says it was received."
+)
 
 
 @strawberry.type(description="An Amazon country site.")
@@ -104,6 +117,10 @@ class StoreSettings:
     tax_free_rule_id: strawberry.ID | None = strawberry.field(description=TAX_FREE_RULE)
     payment_account_id: strawberry.ID | None
     country_tax_rules: list[CountryTaxRule] = strawberry.field(description=COUNTRY_RULES)
+    # BX-1
+    returns_location_id: strawberry.ID | None = strawberry.field(description=RETURNS_LOCATION)
+    unsellable_location_id: strawberry.ID | None = strawberry.field(description=UNSELLABLE_LOCATION)
+    confirm_returns_manually: bool = strawberry.field(description=CONFIRM_RETURNS)
 
 
 def settings_view(row: m.StoreSettings) -> StoreSettings:
@@ -129,6 +146,9 @@ def settings_view(row: m.StoreSettings) -> StoreSettings:
         charge_tax_rule_id=to_id(row.charge_tax_rule_id),
         tax_free_rule_id=to_id(row.tax_free_rule_id),
         payment_account_id=to_id(row.payment_account_id),
+        returns_location_id=to_id(row.returns_location_id),
+        unsellable_location_id=to_id(row.unsellable_location_id),
+        confirm_returns_manually=row.confirm_returns_manually,
         country_tax_rules=[
             CountryTaxRule(
                 country_code=r.country_code, tax_rule_id=strawberry.ID(str(r.tax_rule_id))

@@ -8,6 +8,7 @@ from skuport.widgets.client import SkuportClient, SkuportError, find_connection
 from skuport.widgets.order_logs import NotificationsWidget, OrderLogWidget
 from skuport.widgets.order_operations import OrderRunsWidget
 from skuport.widgets.orders import PendingOrdersWidget
+from skuport.widgets.returns import ReturnsAuditWidget, ReturnsWidget
 from skuport.widgets.runs import RunsWidget
 from skuport.widgets.setup_checklist import SetupChecklist
 from skuport.widgets.status import StatusPanel
@@ -32,6 +33,8 @@ __all__ = [
     "OrderRunsWidget",
     "PendingOrdersWidget",
     "ProductPicker",
+    "ReturnsAuditWidget",
+    "ReturnsWidget",
     "RunsWidget",
     "SetupChecklist",
     "SkuportClient",

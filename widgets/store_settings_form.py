@@ -39,6 +39,7 @@ FLAGS = {
     "createProductIfNotFound": "Create product if not found (BY_SKU only)",
     "amazonIsMaster": "Amazon is master source for products",
     "updateStockLevels": "Update stock levels in Amazon",
+    "confirmReturnsManually": "Confirm FBM returns received by hand (runbook 07)",
 }
 REFERENCES: dict[str, tuple[Reference, str, str]] = {
     "customerId": (Reference.CUSTOMER, "Customer", "none (required before processing)"),
@@ -49,6 +50,8 @@ REFERENCES: dict[str, tuple[Reference, str, str]] = {
     "taxFreeRuleId": (Reference.TAX_RULE, "Tax-free rule", "none"),
     "revenueAccountId": (Reference.REVENUE_ACCOUNT, "Revenue account", "product/customer's"),
     "paymentAccountId": (Reference.BANK_ACCOUNT, "Payment account", "none"),
+    "returnsLocationId": (Reference.LOCATION, "FBM returns to", "the FBM orders location"),
+    "unsellableLocationId": (Reference.LOCATION, "Unsellable returns to", "none (written off)"),
 }
 TAX_MAPPING = "Tax mapping"  # ST-6
 SECTIONS = {
@@ -61,6 +64,7 @@ SECTIONS = {
     "Products": ["matchProducts", "createProductIfNotFound", "amazonIsMaster", "updateStockLevels"],
     TAX_MAPPING: ["lineTaxRuleId", "chargeTaxRuleId", "taxFreeRuleId"],
     "Accounts": ["revenueAccountId", "paymentAccountId"],
+    "Returns": ["returnsLocationId", "unsellableLocationId", "confirmReturnsManually"],
 }  # fmt: skip
 MASTER_WARNING = (
     "⚠ With Amazon as master source, every catalog download overwrites our products' data "

@@ -24,6 +24,7 @@ fragment StoreFields on Store {
     fbmLocationId processFbaOrders fbaLocationId fulfilmentMode invoiceStatus revenueAccountId
     salesRepresentative matchProducts createProductIfNotFound amazonIsMaster updateStockLevels
     lineTaxRuleId chargeTaxRuleId taxFreeRuleId paymentAccountId
+    returnsLocationId unsellableLocationId confirmReturnsManually
     countryTaxRules { countryCode taxRuleId }
   }
 }

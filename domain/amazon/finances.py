@@ -233,6 +233,7 @@ class Transaction:
     description: str | None
     related: dict[str, str]
     breakdowns: dict[str, AmountWithCurrency]
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def parse_transaction(data: object) -> Transaction:
@@ -258,6 +259,7 @@ def parse_transaction(data: object) -> Transaction:
         description=row.text("description"),
         related=related,
         breakdowns=breakdowns,
+        raw=row.data,
     )
 
 
@@ -290,3 +292,28 @@ async def list_transactions(
     return Page(
         [parse_transaction(t) for t in payload.array("transactions")], payload.text("nextToken")
     )
+
+
+async def list_financial_events(
+    client: SpApiClient,
+    *,
+    posted_after: datetime,
+    posted_before: datetime | None = None,
+    max_results_per_page: int = 100,
+    next_token: str | None = None,
+) -> Page[FinancialEvent]:
+    """GET /finances/v0/financialEvents: events posted in a window of at most 180 days
+    (one page; resend the window with the token)."""
+    params = {
+        "PostedAfter": iso(posted_after),
+        "PostedBefore": iso(posted_before) if posted_before else None,
+        "MaxResultsPerPage": max_results_per_page,
+        "NextToken": next_token,
+    }
+    response = await client.call(
+        "listFinancialEvents", "GET", "/finances/v0/financialEvents", params=params
+    )
+    payload = Reader(response.body, "listFinancialEvents").obj("payload", required=True)
+    assert payload is not None
+    events_data = payload.data.get("FinancialEvents") or {}
+    return Page(parse_financial_events(events_data), payload.text("NextToken"))

@@ -47,6 +47,7 @@ PUBLISHED_LIMITS: dict[str, RateLimit] = {
     "getReportSchedules": RateLimit(0.0222, 10),
     "cancelReportSchedule": RateLimit(0.0222, 10),
     "listFinancialEventGroups": RateLimit(0.5, 30),
+    "listFinancialEvents": RateLimit(0.5, 30),
     "listFinancialEventsByGroupId": RateLimit(0.5, 30),
     "listFinancialEventsByOrderId": RateLimit(0.5, 30),
     "listTransactions": RateLimit(0.5, 10),

@@ -5,6 +5,7 @@ from skuport.domain.inventory import models as inventory_models
 from skuport.domain.jobs import models as jobs_models
 from skuport.domain.listings import models as catalog_models
 from skuport.domain.orders import models as orders_models
+from skuport.domain.returns import models as returns_models
 from skuport.domain.stock_sync import models as stock_sync_models
 from skuport.domain.stores import models as stores_models
 
@@ -14,6 +15,7 @@ __all__ = [
     "inventory_models",
     "jobs_models",
     "orders_models",
+    "returns_models",
     "stock_sync_models",
     "stores_models",
 ]

@@ -176,6 +176,16 @@ class StoreSettings(Base):
     payment_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_accounts.id", ondelete="SET NULL"), default=None
     )
+    # BX-1: where FBM returns go back to stock (None: the FBM location, else nothing restocked),
+    # where unsellable returned units go (None: written off), and whether FBM receipts wait
+    # for a user's confirmation instead of the returns report's received quantity.
+    returns_location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inv_locations.id", ondelete="SET NULL"), default=None
+    )
+    unsellable_location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inv_locations.id", ondelete="SET NULL"), default=None
+    )
+    confirm_returns_manually: Mapped[bool] = mapped_column(Boolean, default=False)
 
     store: Mapped[Store] = relationship(back_populates="settings")
     country_tax_rules: Mapped[list[StoreCountryTaxRule]] = relationship(

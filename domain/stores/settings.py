@@ -67,6 +67,9 @@ class SettingsChange:
     charge_tax_rule_id: int | None = None
     tax_free_rule_id: int | None = None
     payment_account_id: int | None = None
+    returns_location_id: int | None = None
+    unsellable_location_id: int | None = None
+    confirm_returns_manually: bool | None = None
     # The whole list of destination-country rules, replacing the saved one: a mapping or
     # (country code, tax rule id) pairs; each country at most once, in any letter case.
     country_tax_rules: Mapping[str, int] | Sequence[tuple[str, int]] | None = None
@@ -76,13 +79,16 @@ class SettingsChange:
 
 CLEARABLE = frozenset(
     {"customer_id", "fbm_location_id", "fba_location_id", "revenue_account_id",
-     "line_tax_rule_id", "charge_tax_rule_id", "tax_free_rule_id", "payment_account_id"}
+     "line_tax_rule_id", "charge_tax_rule_id", "tax_free_rule_id", "payment_account_id",
+     "returns_location_id", "unsellable_location_id"}
 )  # fmt: skip
 
 _REFERENCES: dict[str, tuple[type, str]] = {
     "customer_id": (Customer, "customer"),
     "fbm_location_id": (Location, "location"),
     "fba_location_id": (Location, "location"),
+    "returns_location_id": (Location, "location"),
+    "unsellable_location_id": (Location, "location"),
     "revenue_account_id": (Account, "account"),
     "payment_account_id": (Account, "account"),
     "line_tax_rule_id": (TaxRule, "tax rule"),

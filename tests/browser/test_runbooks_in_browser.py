@@ -52,6 +52,10 @@ RUNBOOKS = [
         "04_logs_and_operations.ipynb", 4, "Mark all read", re.compile(r"marked read; 0 unread"),
         "04_logs_and_operations.png", "Step 3 — notifications",
     ),
+    Runbook(
+        "07_returns.ipynb", 4, "Refresh", re.compile(r"\d+ refunds \(\d+ need attention\)"),
+        "07_returns.png", "Step 2 — returns, and why buyers return",
+    ),
 ]  # fmt: skip
 
 
@@ -70,7 +74,7 @@ def failures(page, problems: lab.Problems) -> list[str]:  # type: ignore[no-unty
 def test_runbook_runs_renders_its_widgets_and_answers_its_primary_action(
     runbook: Runbook, stack: DemoStack, browser, screenshots: Path
 ) -> None:
-    """Runbooks 00-04 (ST-3, CA-1, OR-1, LG-1 …) work for an analyst in JupyterLab."""
+    """Runbooks 00-04 and 07 (ST-3, CA-1, OR-1, LG-1, BX-1 …) work for an analyst in JupyterLab."""
     page, problems = lab.open_notebook(browser, stack.notebook_url(runbook.notebook))
     try:
         # when all cells run

@@ -209,3 +209,38 @@ def test_back_office_shows_the_checklist_the_record_tabs_and_the_imports_in4(
     assert "Add tax rule" in shown and "Show archived" in shown
     assert "Stock take" in shown and "Check" in shown and "template (Excel)" in shown
     assert "may not do this" not in shown and "cannot reach" not in shown
+
+
+@pytest.fixture
+async def returns_seen(live_server, tokens, sessions) -> int:  # type: ignore[no-untyped-def]
+    """The NA sandbox seller connected, with what a returns run leaves behind (BX-1)."""
+    from skuport.widgets import SkuportClient
+    from skuport.widgets.stores import CONNECT_SANDBOX_STORE
+    from tests.schema.returns_support import seed_returns
+
+    admin = SkuportClient(live_server.graphql_url, tokens["admin"])
+    seller = next(s for s in live_server.sandbox.state.sellers.values() if s.region == "NA")
+    connected = admin.execute(CONNECT_SANDBOX_STORE, sellerId=seller.seller_id, name=None)
+    store_id = int(connected["connectSandboxStore"]["store"]["id"])
+    async with sessions() as s, s.begin():
+        await seed_returns(s, store_id, live_server.sandbox.state.clock.now())
+    return store_id
+
+
+def test_returns_runbook_shows_refunds_returns_chart_and_audit_bx1(
+    kernel_env, live_server, returns_seen
+):
+    """Runbook 07 (BX-1): refunds, returns with the chart by reason, FBM receipt, the audit."""
+    # when run as operations, for the store whose returns job has seen refunds and returns
+    notebook = execute("07_returns.ipynb", kernel_env)
+    # then four steps show, with the rows and the chart
+    assert f"Connected to {live_server.graphql_url}" in outputs_text(notebook)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    assert len(widget_views(notebook)) == 4
+    shown = str(notebook.metadata.get("widgets", {}))
+    assert "3 refunds (1 need attention), 4 returns, 1 waiting for confirmation" in shown
+    assert "Returns by reason" in shown and "UNWANTED_ITEM" in shown
+    assert "Retry refund" in shown and "Confirm received" in shown
+    assert "1 refunds without a return" in shown
+    assert "may not do this" not in shown and "cannot reach" not in shown
