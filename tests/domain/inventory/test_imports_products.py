@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -186,13 +187,19 @@ async def test_in1_a_csv_that_is_not_utf8_is_refused_saying_how_to_save_it(
 async def test_in1_an_excel_cell_with_a_formula_is_a_problem_at_its_cell(
     session: AsyncSession, shop: Shop
 ):
+    array = ArrayFormula("H3", "=SUM(H1:H2)")
     content = xlsx_file(
-        [HEADER, ["A-1", "Mug", None, None, None, None, "=0.2+0.1", 5], ["A-2", "Cup"]]
+        [
+            HEADER,
+            ["A-1", "Mug", None, None, None, None, "=0.2+0.1", 5],
+            ["A-2", "Cup", None, None, None, None, None, array],
+        ]
     )
     problems = await _refused(session, content, "formulas.xlsx")
 
     assert problems == [
-        (2, "weight kg", "this cell holds a formula: type the value, not a formula")
+        (2, "weight kg", "this cell holds a formula: type the value, not a formula"),
+        (3, "price Amazon US", "this cell holds a formula: type the value, not a formula"),
     ]
     assert await find_product_by_sku(session, sku="A-2") is None
 
