@@ -29,6 +29,7 @@ from skuport.domain.inventory.stock.service import create_location, receive_stoc
 from skuport.domain.jobs import Every, JobTarget, Trigger
 from skuport.domain.listings.scheduled import CATALOG_DOWNLOAD
 from skuport.domain.orders.scheduled import ORDERS_DOWNLOAD
+from skuport.domain.returns.scheduled import RETURNS
 from skuport.domain.stores.models import MatchProducts, Region, Store
 from skuport.domain.stores.sandbox import connect_sandbox_store, sandbox_sellers
 from skuport.domain.stores.settings import SettingsChange, set_marketplace, update_settings
@@ -186,6 +187,10 @@ async def connect_demo_stores(services: Services) -> list[int]:
         await services.runner.run(
             ORDERS_DOWNLOAD, trigger=Trigger.USER, triggered_by="demo", target=target
         )
+    # The refunds the sandbox sellers already have, so runbook 07 opens on real rows (the
+    # daily run would read them only at 05:00).
+    for target in targets:
+        await services.runner.run(RETURNS, trigger=Trigger.USER, triggered_by="demo", target=target)
     log.info("demo: connected %d sandbox stores", len(new_stores))
     return new_stores
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from skuport.domain.inventory.stock.models import StockMovement
 from skuport.domain.orders.models import OrderLogEntry
+from skuport.domain.returns.models import ReturnedRefund
 from skuport.server.app import create_app
 from skuport.server.demo_setup import connect_demo_stores
 
@@ -35,7 +36,8 @@ async def test_the_demo_connects_both_sellers_with_complete_settings_once(
                 json={
                     "query": "{ stores { region taxMappingGaps settings { customerId "
                     "createProductIfNotFound updateStockLevels } marketplaces { priceTierId } } "
-                    'runs(operation: "catalog_download") { nodes { status processed } } }'
+                    'runs(operation: "catalog_download") { nodes { status processed } } '
+                    'returnsRuns: runs(operation: "returns") { nodes { status } } }'
                 },
                 headers={"Authorization": f"Bearer {tokens['readonly']}"},
             )
@@ -49,6 +51,11 @@ async def test_the_demo_connects_both_sellers_with_complete_settings_once(
         assert all(m["priceTierId"] for m in store["marketplaces"])
     runs = data["runs"]["nodes"]
     assert len(runs) == 2 and all(r["status"] == "SUCCEEDED" and r["processed"] for r in runs)
+    # BX-1: the sellers' refunds were read once, so runbook 07 opens on them
+    returns_runs = data["returnsRuns"]["nodes"]
+    assert len(returns_runs) == 2 and all(r["status"] == "SUCCEEDED" for r in returns_runs)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count(ReturnedRefund.id))) > 0
     # orders were captured, and products have opening stock so the sales can ship
     async with sessions() as session:
         assert await session.scalar(select(func.count(OrderLogEntry.id))) > 0
