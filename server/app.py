@@ -148,6 +148,18 @@ def create_app(
         max_aliases=settings.max_aliases,
     )
     graphql = SkuportGraphQL(schema, graphiql=settings.graphiql)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+        ],
+        middleware=_middleware(settings),
+        lifespan=lifespan,
+    )
+
+
+def _middleware(settings: Settings) -> list[Any]:
     # Outermost first: every answer (a 413 included) carries the security headers.
     middleware: list[Any] = [
         Middleware(SecurityHeaders),
@@ -162,15 +174,7 @@ def create_app(
                 allow_headers=["Authorization", "Content-Type"],
             )
         )
-    return Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-        ],
-        middleware=middleware,
-        lifespan=lifespan,
-    )
+    return middleware
 
 
 def uvicorn_config(app: Any, *, host: str, port: int, log_level: str, **options: Any) -> Any:

@@ -58,52 +58,51 @@ def _pick(done: bool, have: bool, record: str, setting: str) -> str:
 
 def store_needs(store: dict[str, Any], records: dict[str, Any]) -> list[Need]:
     """What `store` needs, from its settings and the records there are (pure)."""
-    settings, gaps = store["settings"], store["taxMappingGaps"]
-    rules, accounts = records["taxRules"], records["accounts"]
-    banks = [a for a in accounts if a["kind"] == "BANK"]
+    settings = store["settings"]
+    return [
+        _customer_need(settings, records["customers"]),
+        *_tax_needs(store, records["taxRules"]),
+        *_location_needs(settings, records["locations"]),
+        _price_tiers(store, records["priceTiers"]),
+        _payment_need(settings, records["accounts"]),
+        _products_need(records["products"]["totalCount"] > 0),
+    ]
+
+
+def _customer_need(settings: dict[str, Any], customers: list[dict[str, Any]]) -> Need:
+    chosen = bool(settings["customerId"])
+    return Need(
+        "customer",
+        "A customer Amazon's orders are sold to",
+        chosen,
+        _pick(chosen, bool(customers), "customer", "the store's customer"),
+        "customers",
+    )
+
+
+def _tax_needs(store: dict[str, Any], rules: list[dict[str, Any]]) -> list[Need]:
     needs = [
-        Need(
-            "customer",
-            "A customer Amazon's orders are sold to",
-            bool(settings["customerId"]),
-            _pick(
-                bool(settings["customerId"]),
-                bool(records["customers"]),
-                "customer",
-                "the store's customer",
-            ),
-            "customers",
-        ),
         Need(
             "taxRules",
             "Tax rules to choose from",
             bool(rules),
             "" if rules else "add the tax rules the store charges",
             "taxRules",
-        ),
+        )
     ]
     if store["region"] == "NA":
         free = any(r["taxFree"] for r in rules)
-        needs.append(
-            Need(
-                "taxFree",
-                "A tax-free rule (North America)",
-                free,
-                "" if free else "add a tax rule marked tax-free",
-                "taxRules",
-            )
-        )
+        hint = "" if free else "add a tax rule marked tax-free"
+        needs.append(Need("taxFree", "A tax-free rule (North America)", free, hint, "taxRules"))
+    gaps = store["taxMappingGaps"]
     hint = "" if not gaps else "choose in the store's settings (runbook 01): " + "; ".join(gaps)
     needs.append(Need("taxMapping", "Tax mapping complete", not gaps, hint, "taxRules"))
-    needs.append(
-        Need(
-            "locations",
-            "A location that holds stock",
-            bool(records["locations"]),
-            "" if records["locations"] else "add the warehouse you ship from",
-            "locations",
-        )
-    )
+    return needs
+
+
+def _location_needs(settings: dict[str, Any], locations: list[dict[str, Any]]) -> list[Need]:
+    hint = "" if locations else "add the warehouse you ship from"
+    needs = [Need("locations", "A location that holds stock", bool(locations), hint, "locations")]
     if settings["processFbaOrders"]:
         done = bool(settings["fbaLocationId"])
         needs.append(
@@ -111,34 +110,32 @@ def store_needs(store: dict[str, Any], records: dict[str, Any]) -> list[Need]:
                 "fbaLocation",
                 "A location for Amazon-fulfilled (FBA) orders",
                 done,
-                _pick(done, bool(records["locations"]), "location", "FBA orders to"),
+                _pick(done, bool(locations), "location", "FBA orders to"),
                 "locations",
             )
         )
-    needs.append(_price_tiers(store, records["priceTiers"]))
-    paid = bool(settings["paymentAccountId"])
-    needs.append(
-        Need(
-            "payment",
-            "A bank account Amazon's payments go to",
-            paid,
-            _pick(paid, bool(banks), "bank account", "payment account"),
-            "accounts",
-        )
-    )
-    products = records["products"]["totalCount"] > 0
-    needs.append(
-        Need(
-            "products",
-            "Products to sell",
-            products,
-            ""
-            if products
-            else "add or import products, or create them from the Amazon catalog (runbook 02)",
-            "products",
-        )
-    )
     return needs
+
+
+def _payment_need(settings: dict[str, Any], accounts: list[dict[str, Any]]) -> Need:
+    paid = bool(settings["paymentAccountId"])
+    banks = [a for a in accounts if a["kind"] == "BANK"]
+    return Need(
+        "payment",
+        "A bank account Amazon's payments go to",
+        paid,
+        _pick(paid, bool(banks), "bank account", "payment account"),
+        "accounts",
+    )
+
+
+def _products_need(products: bool) -> Need:
+    hint = (
+        ""
+        if products
+        else "add or import products, or create them from the Amazon catalog (runbook 02)"
+    )
+    return Need("products", "Products to sell", products, "" if products else hint, "products")
 
 
 def _price_tiers(store: dict[str, Any], tiers: list[dict[str, Any]]) -> Need:
