@@ -3,7 +3,6 @@ catalog. Archived ones stay on what already has them but are offered for nothing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -12,7 +11,7 @@ from skuport.domain.errors import DomainError
 from skuport.domain.inventory.products import retiring
 from skuport.schema.context import Info
 from skuport.schema.errors import DuplicateName, InvalidInput, NotFound
-from skuport.schema.inventory.common import refused, to_int, unit_of_work
+from skuport.schema.inventory.common import refused, saved_or_refused, to_int, unit_of_work
 from skuport.schema.inventory.product_types import NamedRecord, named_record, product_view
 from skuport.schema.inventory.products import ProductResult, ProductSaved
 from skuport.schema.permissions import OPERATORS, allow
@@ -38,21 +37,6 @@ BrandResult = Annotated[
 ]
 
 
-async def _saved(
-    info: Info,
-    change: Callable[..., Awaitable[Any]],
-    answer: Callable[[Any], Any],
-    id_field: str,
-    **arguments: Any,
-) -> Any:
-    try:
-        async with unit_of_work(info) as session:
-            record = await change(session, **arguments)
-    except DomainError as exc:
-        return refused(exc, **{id_field: "id"})
-    return answer(record)
-
-
 def _category(row: Any) -> CategorySaved:
     return CategorySaved(category=named_record(row))
 
@@ -65,14 +49,16 @@ def _brand(row: Any) -> BrandSaved:
 class CatalogChangesMutation:
     @strawberry.mutation(permission_classes=allow(*OPERATORS), description="Add a category.")
     async def create_category(self, info: Info, name: str) -> CategoryResult:  # type: ignore[valid-type]
-        return await _saved(info, retiring.create_category, _category, "category_id", name=name)
+        return await saved_or_refused(
+            info, retiring.create_category, _category, "category_id", name=name
+        )
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS),
         description="Rename a category; its products follow.",
     )
     async def update_category(self, info: Info, id: strawberry.ID, name: str) -> CategoryResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             retiring.update_category,
             _category,
@@ -89,7 +75,7 @@ class CatalogChangesMutation:
     async def archive_category(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> CategoryResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             retiring.archive_category,
             _category,
@@ -100,13 +86,13 @@ class CatalogChangesMutation:
 
     @strawberry.mutation(permission_classes=allow(*OPERATORS), description="Add a brand.")
     async def create_brand(self, info: Info, name: str) -> BrandResult:  # type: ignore[valid-type]
-        return await _saved(info, retiring.create_brand, _brand, "brand_id", name=name)
+        return await saved_or_refused(info, retiring.create_brand, _brand, "brand_id", name=name)
 
     @strawberry.mutation(
         permission_classes=allow(*OPERATORS), description="Rename a brand; its products follow."
     )
     async def update_brand(self, info: Info, id: strawberry.ID, name: str) -> BrandResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info, retiring.update_brand, _brand, "brand_id", brand_id=to_int(id), name=name
         )
 
@@ -118,7 +104,7 @@ class CatalogChangesMutation:
     async def archive_brand(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> BrandResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             retiring.archive_brand,
             _brand,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from skuport.domain.errors import DomainError
 from skuport.domain.inventory.reference.service import Address as DomainAddress
 from skuport.schema import ids
 from skuport.schema.context import Info
@@ -31,6 +32,23 @@ async def unit_of_work(info: Info) -> AsyncIterator[AsyncSession]:
     Back-office services read the time from its clock (`now_of(session)`)."""
     async with info.context.services.units() as uow:
         yield uow.session
+
+
+async def saved_or_refused(
+    info: Info,
+    change: Callable[..., Awaitable[Any]],
+    answer: Callable[[Any], Any],
+    id_field: str,
+    **arguments: Any,
+) -> Any:
+    """Run one change in a unit of work: `answer(record)`, or the typed refusal (a refusal
+    about `id_field` names the mutation's `id` argument)."""
+    try:
+        async with unit_of_work(info) as session:
+            record = await change(session, **arguments)
+    except DomainError as exc:
+        return refused(exc, **{id_field: "id"})
+    return answer(record)
 
 
 @asynccontextmanager

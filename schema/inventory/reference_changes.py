@@ -6,21 +6,18 @@ An argument left out (null) keeps its value. Archiving with `archived: false` re
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 
-from skuport.domain.errors import DomainError
 from skuport.domain.inventory.reference import changes
 from skuport.schema.context import Info
 from skuport.schema.inventory.common import (
     AddressInput,
     domain_address,
-    refused,
+    saved_or_refused,
     to_int,
-    unit_of_work,
 )
 from skuport.schema.inventory.reference import (
     SELLERS,
@@ -74,22 +71,6 @@ class SupplierUpdateInput:
     )
 
 
-async def _saved(
-    info: Info,
-    change: Callable[..., Awaitable[Any]],
-    answer: Callable[[Any], Any],
-    id_field: str,
-    **arguments: Any,
-) -> Any:
-    """Run one change in a unit of work: the saved record, or the typed refusal."""
-    try:
-        async with unit_of_work(info) as session:
-            record = await change(session, **arguments)
-    except DomainError as exc:
-        return refused(exc, **{id_field: "id"})
-    return answer(record)
-
-
 def _tax_rule(row: Any) -> TaxRuleSaved:
     return TaxRuleSaved(tax_rule=TaxRule.from_model(row))
 
@@ -126,7 +107,7 @@ class ReferenceChangesMutation:
         inclusive: bool | None = None,
         tax_free: bool | None = None,
     ) -> TaxRuleResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.update_tax_rule,
             _tax_rule,
@@ -142,7 +123,7 @@ class ReferenceChangesMutation:
     async def archive_tax_rule(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> TaxRuleResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.archive_tax_rule,
             _tax_rule,
@@ -158,7 +139,7 @@ class ReferenceChangesMutation:
     async def update_price_tier(
         self, info: Info, id: strawberry.ID, name: str | None = None, currency: str | None = None
     ) -> PriceTierResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.update_price_tier,
             _price_tier,
@@ -172,7 +153,7 @@ class ReferenceChangesMutation:
     async def archive_price_tier(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> PriceTierResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.archive_price_tier,
             _price_tier,
@@ -193,7 +174,7 @@ class ReferenceChangesMutation:
         name: str | None = None,
         kind: AccountKind | None = None,  # type: ignore[valid-type]
     ) -> AccountResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.update_account,
             _account,
@@ -208,7 +189,7 @@ class ReferenceChangesMutation:
     async def archive_account(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> AccountResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.archive_account,
             _account,
@@ -223,7 +204,7 @@ class ReferenceChangesMutation:
     async def update_customer(
         self, info: Info, id: strawberry.ID, input: CustomerUpdateInput
     ) -> CustomerResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.update_customer,
             _customer,
@@ -244,7 +225,7 @@ class ReferenceChangesMutation:
     async def archive_customer(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> CustomerResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.archive_customer,
             _customer,
@@ -259,7 +240,7 @@ class ReferenceChangesMutation:
     async def update_supplier(
         self, info: Info, id: strawberry.ID, input: SupplierUpdateInput
     ) -> SupplierResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.update_supplier,
             _supplier,
@@ -277,7 +258,7 @@ class ReferenceChangesMutation:
     async def archive_supplier(
         self, info: Info, id: strawberry.ID, archived: bool = True
     ) -> SupplierResult:  # type: ignore[valid-type]
-        return await _saved(
+        return await saved_or_refused(
             info,
             changes.archive_supplier,
             _supplier,
