@@ -158,7 +158,7 @@ def settings_change(data: StoreSettingsInput) -> SettingsChange:
     for name in SettingsChange.__dataclass_fields__:
         if name in ("clear", "country_tax_rules"):
             continue
-        value = getattr(data, name, None)  # settings the API does not offer stay as they are
+        value = getattr(data, name)  # every setting the domain takes is in the input
         if value is not None and name in _ID_FIELDS:
             if not is_id(value):
                 raise BadId(name, str(value))
